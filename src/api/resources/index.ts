@@ -1,0 +1,17 @@
+export * from './core/index.js';
+export * from './apps/index.js';
+export * from './batch/index.js';
+export * from './autoscaling/index.js';
+export * from './policy/index.js';
+export * from './networking/index.js';
+export * from './discovery/index.js';
+export * from './coordination/index.js';
+export * from './rbac/index.js';
+export * from './storage/index.js';
+export * from './events/index.js';
+export * from './scheduling/index.js';
+export * from './apiextensions/index.js';
+export * from './authorization/index.js';
+export * from './authentication/index.js';
+export * from './admissionregistration/index.js';
+export { builtinResources } from './all.js';

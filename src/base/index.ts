@@ -1,0 +1,3 @@
+export * from './clock.js';
+export * from './async.js';
+export * from './log.js';
