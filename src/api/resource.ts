@@ -68,6 +68,14 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   readonly printerColumns?: readonly PrinterColumn<T>[];
   /** Field selector → value extractor. metadata.name and metadata.namespace are always present. */
   readonly fieldSelectors: Readonly<Record<string, FieldGetter<T>>>;
+  /** PUT on a missing object creates it (kube's AllowCreateOnUpdate: leases, endpoints, events …). */
+  readonly allowCreateOnUpdate?: boolean;
+  /** Seconds of grace a delete gets (pods); absent or 0 = immediate unless finalizers hold it. */
+  gracefulDeletionSeconds?(obj: T, requested?: number): number;
+  /** True while a deleted object must stay for reasons besides metadata.finalizers (a namespace's spec.finalizers). */
+  pendingDeletion?(obj: T): boolean;
+  /** Changes made when deletion starts (a namespace turns Terminating). */
+  prepareForDelete?(obj: T): void;
   /**
    * Not stored: the apiserver answers a create with a computed object (SelfSubjectAccessReview,
    * TokenReview, Binding). Only 'create' is served.

@@ -1,5 +1,9 @@
-import type { ObjectMeta, ListMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
-export type { ObjectMeta, ListMeta, OwnerReference };
+import type { ObjectMeta as ReadonlyObjectMeta, ListMeta, OwnerReference } from 'kubernetes-types/meta/v1.js';
+export type { ListMeta, OwnerReference };
+
+/** kubernetes-types marks system fields read-only for clients; the server writes them. */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+export type ObjectMeta = Writable<ReadonlyObjectMeta>;
 
 /**
  * Any Kubernetes object as the API serves it: metadata always present. Generic code that walks
@@ -12,7 +16,7 @@ export interface KubeObject {
 }
 
 /** A kubernetes-types interface as the API serves it: `Kube<Deployment>`. */
-export type Kube<T extends { metadata?: ObjectMeta }> = T & { metadata: ObjectMeta };
+export type Kube<T extends { metadata?: ReadonlyObjectMeta }> = T & { metadata: ObjectMeta };
 
 /** The object as an open JSON record, for code that handles any kind. */
 export function fieldsOf(obj: KubeObject): Record<string, unknown> {

@@ -1,0 +1,39 @@
+import type { KubeObject } from '../../api/types.js';
+import type { ResourceDefinition } from '../../api/resource.js';
+import { apiVersionOf } from '../../api/types.js';
+import type { KeyValue } from '../../storage/store.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Objects are stored as JSON in their storage version, without resourceVersion (the store's
+ * modRevision is the resourceVersion, set when reading).
+ */
+export function encodeObject(obj: KubeObject): Uint8Array {
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
+  return encoder.encode(JSON.stringify({ ...obj, metadata: meta }));
+}
+
+export function decodeObject(kv: KeyValue): KubeObject {
+  const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject;
+  obj.metadata.resourceVersion = String(kv.modRevision);
+  return obj;
+}
+
+/** The object in the version a request speaks (a copy; cached objects are never handed out). */
+export function fromStorage(def: ResourceDefinition, stored: KubeObject): KubeObject {
+  const copy = structuredClone(stored);
+  const out = def.conversion && def.storage.version !== def.version ? def.conversion.fromStorage(copy) : copy;
+  out.apiVersion = apiVersionOf(def.group, def.version);
+  out.kind = def.kind;
+  return out;
+}
+
+/** The object in its storage version, ready to encode. */
+export function toStorage(def: ResourceDefinition, obj: KubeObject): KubeObject {
+  const out = def.conversion && def.storage.version !== def.version ? def.conversion.toStorage(obj) : obj;
+  out.apiVersion = apiVersionOf(def.storage.group, def.storage.version);
+  if (!def.conversion) out.kind = def.kind;
+  return out;
+}

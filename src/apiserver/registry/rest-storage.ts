@@ -1,0 +1,524 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { ResourceDefinition } from '../../api/resource.js';
+import { qualifiedResource, storageKey, storagePrefix } from '../../api/resource.js';
+import type { KubeList, KubeObject, Status, WatchEvent } from '../../api/types.js';
+import { apiVersionOf, fieldsOf } from '../../api/types.js';
+import {
+  StatusError, alreadyExists, badRequest, conflict, gone, internal, invalid, notFound, statusError,
+} from '../../api/errors.js';
+import type { Clock } from '../../base/clock.js';
+import { rfc3339 } from '../../base/clock.js';
+import type { Store } from '../../storage/store.js';
+import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError } from '../../storage/store.js';
+import type { RequestContext } from '../context.js';
+import type { AdmissionAttributes, AdmissionChain } from './admission.js';
+import { decodeObject, encodeObject, fromStorage, toStorage } from './codec.js';
+import type { ObjectCache } from './object-cache.js';
+import type { ObjectValidator } from './validation.js';
+import { type Selection, selects } from './selection.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+
+export interface ListParams {
+  selection?: Selection;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface WatchParams {
+  selection?: Selection;
+  resourceVersion?: string;
+  allowWatchBookmarks?: boolean;
+  sendInitialEvents?: boolean;
+  /** Ms between bookmarks. */
+  bookmarkInterval?: number;
+}
+
+export interface DeleteParams {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** A function that computes a new object from the current one (update and patch share it). */
+export type Mutation = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
+
+export interface RestStorageDeps {
+  store: Store;
+  cache: ObjectCache;
+  clock: Clock;
+  admission: AdmissionChain;
+  validator: ObjectValidator;
+}
+
+const generateNameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+const maxUpdateRetries = 16;
+
+/**
+ * The generic REST semantics of every stored resource (kube's genericregistry.Store): create,
+ * get, list, update, patch, delete, deletecollection and watch over the MVCC store, with
+ * defaulting, validation, admission, resourceVersion preconditions, finalizers, graceful
+ * deletion and dry runs. HTTP handlers and the in-process client both call this.
+ */
+export class RestStorage {
+  constructor(private readonly deps: RestStorageDeps) {}
+
+  // ---------------------------------------------------------------- reads
+
+  async get(def: ResourceDefinition, namespace: string, name: string): Promise<KubeObject> {
+    const found = await this.#current(def, namespace, name);
+    if (!found) throw notFound(this.#q(def, name));
+    return fromStorage(def, found);
+  }
+
+  async list(def: ResourceDefinition, namespace: string, p: ListParams = {}): Promise<KubeList> {
+    const { cache } = this.deps;
+    await this.#readAt(p.resourceVersion, p.resourceVersionMatch);
+    const prefix = storagePrefix(def, namespace || undefined);
+    let after: string | undefined;
+    if (p.continue) {
+      const token = decodeContinue(p.continue);
+      if (!token.start.startsWith(prefix)) throw badRequest('continue key is not valid: key is not in the listed range');
+      after = token.start;
+    }
+    const limit = p.limit && p.limit > 0 ? p.limit : undefined;
+    const page = cache.list(prefix, { after, limit, filter: (o) => selects(def, p.selection, o) });
+    const list: KubeList = {
+      apiVersion: apiVersionOf(def.group, def.version),
+      kind: def.listKind,
+      metadata: { resourceVersion: String(page.revision) },
+      items: page.items.map((o) => fromStorage(def, o)),
+    };
+    if (page.nextKey) list.metadata.continue = encodeContinue({ rv: page.revision, start: page.nextKey });
+    return list;
+  }
+
+  /**
+   * Watch events for one resource. With no resourceVersion (or "0"), current objects come first
+   * as ADDED events; otherwise every change strictly after it. Too old → 410 Expired as an ERROR
+   * event (the stream then ends).
+   */
+  async *watch(def: ResourceDefinition, namespace: string, p: WatchParams, signal: AbortSignal): AsyncGenerator<WatchEvent> {
+    const { cache } = this.deps;
+    const prefix = storagePrefix(def, namespace || undefined);
+    let from: number;
+    const initial = p.resourceVersion === undefined || p.resourceVersion === '' || p.resourceVersion === '0' || p.sendInitialEvents === true;
+    if (initial) {
+      if (p.resourceVersion === undefined || p.resourceVersion === '') await cache.waitForRevision(await this.deps.store.currentRevision(), signal);
+      const page = cache.list(prefix, { filter: (o) => selects(def, p.selection, o) });
+      for (const o of page.items) yield { type: 'ADDED', object: fromStorage(def, o) };
+      from = page.revision;
+      if (p.sendInitialEvents && p.allowWatchBookmarks) {
+        yield this.#bookmark(def, from, true);
+      }
+    } else {
+      from = parseResourceVersion(p.resourceVersion!);
+    }
+    const events = cache.watch(prefix, from, signal);
+    const iterator = events[Symbol.asyncIterator]();
+    const bookmarkEvery = p.bookmarkInterval ?? 60_000;
+    let lastSent = from;
+    try {
+      while (!signal.aborted) {
+        let next: IteratorResult<unknown>;
+        if (p.allowWatchBookmarks) {
+          const timer = new AbortController();
+          const tick = new Promise<'tick'>((resolve) => {
+            const t = setTimeout(() => resolve('tick'), bookmarkEvery);
+            timer.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+          });
+          const r = await Promise.race([iterator.next(), tick]);
+          timer.abort();
+          if (r === 'tick') {
+            const rev = Math.max(lastSent, cache.revision());
+            yield this.#bookmark(def, rev, false);
+            continue;
+          }
+          next = r;
+        } else {
+          next = await iterator.next();
+        }
+        if (next.done) return;
+        const e = next.value as import('./object-cache.js').CacheEvent;
+        lastSent = e.revision;
+        const now = e.type === 'put' && selects(def, p.selection, e.object);
+        const before = e.prev !== undefined && selects(def, p.selection, e.prev);
+        if (e.type === 'delete') {
+          if (selects(def, p.selection, e.object)) yield { type: 'DELETED', object: this.#deleted(def, e.object, e.revision) };
+        } else if (now && before) yield { type: 'MODIFIED', object: fromStorage(def, e.object) };
+        else if (now) yield { type: 'ADDED', object: fromStorage(def, e.object) };
+        else if (before) yield { type: 'DELETED', object: fromStorage(def, e.object) };
+      }
+    } catch (err) {
+      if (err instanceof CompactedError) {
+        yield { type: 'ERROR', object: gone(`too old resource version: ${err.requested} (${err.compacted})`).status as unknown as KubeObject };
+        return;
+      }
+      throw err;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async create(def: ResourceDefinition, namespace: string, input: KubeObject, ctx: RequestContext): Promise<KubeObject> {
+    const { clock } = this.deps;
+    const obj = structuredClone(input);
+    obj.apiVersion = apiVersionOf(def.group, def.version);
+    obj.kind = def.kind;
+    obj.metadata ??= {};
+    const meta = obj.metadata;
+    this.#checkNamespace(def, namespace, obj);
+    if (meta.resourceVersion) throw internal(undefined, 'resourceVersion should not be set on objects to be created');
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    meta.uid = randomUUID();
+    meta.creationTimestamp = rfc3339(clock.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (meta.labels && Object.keys(meta.labels).length === 0) delete meta.labels;
+    if (meta.annotations && Object.keys(meta.annotations).length === 0) delete meta.annotations;
+    def.defaults?.(obj);
+    def.prepareForCreate?.(obj);
+    const name = meta.name ?? '';
+    const attrs: AdmissionAttributes = { operation: 'CREATE', def, namespace, name, object: obj, ctx };
+    await this.deps.admission.admit(attrs);
+    let ok = false;
+    try {
+      const errors = this.deps.validator.validateCreate(def, obj);
+      if (errors.length) throw invalid(def.kind, def.group, name, errors);
+      await this.deps.admission.validate(attrs);
+      this.deps.validator.trackManagedFields(def, undefined, obj, ctx, 'Update', clock.now());
+      if (ctx.dryRun) { ok = false; return fromStorage(def, toStorage(def, structuredClone(obj))); }
+      const stored = toStorage(def, obj);
+      const key = storageKey(def, namespace, name);
+      try {
+        const kv = await this.deps.store.create(key, encodeObject(stored));
+        ok = true;
+        await this.deps.cache.waitForRevision(kv.modRevision, ctx.signal);
+        return fromStorage(def, decodeObject(kv));
+      } catch (err) {
+        if (err instanceof KeyExistsError) throw alreadyExists(this.#q(def, name));
+        throw err;
+      }
+    } finally {
+      await this.deps.admission.settled(attrs, ok);
+    }
+  }
+
+  /**
+   * PUT semantics: replace the object. A resourceVersion in the body is a precondition; without
+   * one the update is unconditional. A no-op update writes nothing.
+   */
+  async update(def: ResourceDefinition, namespace: string, name: string, input: KubeObject, ctx: RequestContext,
+    opts: { subresource?: 'status' | 'finalize'; createIfMissing?: boolean } = {}): Promise<{ object: KubeObject; created: boolean }> {
+    this.#checkNamespace(def, namespace, input);
+    if (input.metadata?.name && input.metadata.name !== name) {
+      throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    const precondition = input.metadata?.resourceVersion;
+    return this.guaranteedUpdate(def, namespace, name, ctx, (current) => {
+      if (current && precondition && precondition !== current.metadata.resourceVersion) {
+        throw conflict(this.#q(def, name));
+      }
+      const next = structuredClone(input);
+      next.metadata ??= {};
+      next.metadata.name = name;
+      return next;
+    }, { ...opts, createIfMissing: opts.createIfMissing ?? false });
+  }
+
+  /**
+   * The read-modify-write loop every update and patch goes through: read the current object,
+   * compute the new one, run the update strategy, admission and validation, and write it with
+   * compare-and-swap, retrying when another writer got there first.
+   */
+  async guaranteedUpdate(def: ResourceDefinition, namespace: string, name: string, ctx: RequestContext, mutate: Mutation,
+    opts: { subresource?: 'status' | 'finalize' | 'scale'; createIfMissing?: boolean; operation?: 'Update' | 'Apply' } = {}): Promise<{ object: KubeObject; created: boolean }> {
+    const { clock, store } = this.deps;
+    const key = storageKey(def, namespace, name);
+    for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
+      const kv = await store.get(key);
+      const stored = kv ? decodeObject(kv) : undefined;
+      const current = stored ? fromStorage(def, stored) : undefined;
+      if (!current) {
+        if (!opts.createIfMissing) throw notFound(this.#q(def, name));
+        const created = await mutate(undefined);
+        created.metadata ??= {};
+        created.metadata.name ??= name;
+        if (namespace) created.metadata.namespace ??= namespace;
+        delete created.metadata.resourceVersion;
+        try {
+          return { object: await this.create(def, namespace, created, ctx), created: true };
+        } catch (err) {
+          if (err instanceof StatusError && err.reason === 'AlreadyExists') continue;
+          throw err;
+        }
+      }
+      const next = await mutate(structuredClone(current));
+      next.apiVersion = apiVersionOf(def.group, def.version);
+      next.kind = def.kind;
+      this.#prepareUpdate(def, next, current, opts.subresource);
+      const attrs: AdmissionAttributes = { operation: 'UPDATE', def, subresource: opts.subresource, namespace, name, object: next, old: current, ctx };
+      await this.deps.admission.admit(attrs);
+      let ok = false;
+      try {
+        const errors = this.deps.validator.validateUpdate(def, next, current, opts.subresource);
+        if (errors.length) throw invalid(def.kind, def.group, name, errors);
+        await this.deps.admission.validate(attrs);
+        this.deps.validator.trackManagedFields(def, current, next, ctx, opts.operation ?? 'Update', clock.now());
+        // A deleted object whose last finalizer just went away is gone now.
+        if (this.#readyToDelete(def, next)) {
+          if (ctx.dryRun) return { object: next, created: false };
+          try {
+            const { kv: last, revision } = await store.delete(key, kv!.modRevision);
+            ok = true;
+            await this.deps.cache.waitForRevision(revision, ctx.signal);
+            return { object: this.#deleted(def, decodeObject(last), revision), created: false };
+          } catch (err) {
+            if (err instanceof RevisionMismatchError || err instanceof KeyNotFoundError) continue;
+            throw err;
+          }
+        }
+        if (sameObject(next, current)) return { object: current, created: false };
+        if (ctx.dryRun) return { object: next, created: false };
+        try {
+          const written = await store.update(key, encodeObject(toStorage(def, structuredClone(next))), kv!.modRevision);
+          ok = true;
+          await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
+          return { object: fromStorage(def, decodeObject(written)), created: false };
+        } catch (err) {
+          if (err instanceof RevisionMismatchError) continue;
+          if (err instanceof KeyNotFoundError) throw notFound(this.#q(def, name));
+          throw err;
+        }
+      } finally {
+        await this.deps.admission.settled(attrs, ok);
+      }
+    }
+    throw conflict(this.#q(def, name), 'the object has been modified; please apply your changes to the latest version and try again');
+  }
+
+  /**
+   * DELETE: honours preconditions, graceful deletion (pods), finalizers and propagation policy
+   * (Orphan and Foreground add the finalizer the garbage collector acts on).
+   */
+  async delete(def: ResourceDefinition, namespace: string, name: string, p: DeleteParams, ctx: RequestContext): Promise<KubeObject> {
+    const { clock, store } = this.deps;
+    const key = storageKey(def, namespace, name);
+    for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
+      const kv = await store.get(key);
+      if (!kv) throw notFound(this.#q(def, name));
+      const stored = decodeObject(kv);
+      const current = fromStorage(def, stored);
+      const meta = current.metadata;
+      if (p.preconditions?.uid && p.preconditions.uid !== meta.uid) {
+        throw conflict(this.#q(def, name), `Precondition failed: UID in precondition: ${p.preconditions.uid}, UID in object meta: ${meta.uid}`);
+      }
+      if (p.preconditions?.resourceVersion && p.preconditions.resourceVersion !== meta.resourceVersion) {
+        throw conflict(this.#q(def, name), `Precondition failed: ResourceVersion in precondition: ${p.preconditions.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+      }
+      const attrs: AdmissionAttributes = { operation: 'DELETE', def, namespace, name, old: current, ctx };
+      await this.deps.admission.validate(attrs);
+
+      const next = structuredClone(current);
+      const nm = next.metadata;
+      let finalizers = [...(nm.finalizers ?? [])];
+      const policy = p.propagationPolicy;
+      if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers = [...finalizers.filter((f) => f !== 'foregroundDeletion'), 'orphan'];
+      if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers = [...finalizers.filter((f) => f !== 'orphan'), 'foregroundDeletion'];
+      if (policy === 'Background') finalizers = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+      const grace = def.gracefulDeletionSeconds?.(current, p.gracePeriodSeconds) ?? 0;
+      const pendingFinalizers = finalizers.length > 0 || def.pendingDeletion?.(next) === true;
+
+      if (nm.deletionTimestamp) {
+        // Already terminating: a shorter grace period may bring it forward.
+        const currentGrace = nm.deletionGracePeriodSeconds ?? 0;
+        if (grace < currentGrace || !isDeepStrictEqual(finalizers, nm.finalizers ?? [])) {
+          nm.deletionGracePeriodSeconds = Math.min(grace, currentGrace);
+          nm.deletionTimestamp = rfc3339(clock.now() + nm.deletionGracePeriodSeconds * 1000);
+          nm.finalizers = finalizers.length ? finalizers : undefined;
+          if (!nm.finalizers) delete nm.finalizers;
+        } else if (pendingFinalizers || grace > 0) {
+          return current;
+        }
+      } else if (grace > 0 || pendingFinalizers) {
+        nm.deletionTimestamp = rfc3339(clock.now() + grace * 1000);
+        nm.deletionGracePeriodSeconds = grace;
+        if (finalizers.length) nm.finalizers = finalizers; else delete nm.finalizers;
+        def.prepareForDelete?.(next);
+      }
+
+      if (ctx.dryRun) return next;
+      const immediate = !pendingFinalizers && (nm.deletionGracePeriodSeconds ?? 0) === 0;
+      try {
+        if (immediate) {
+          const { kv: last, revision } = await store.delete(key, kv.modRevision);
+          await this.deps.admission.settled(attrs, true);
+          await this.deps.cache.waitForRevision(revision, ctx.signal);
+          return this.#deleted(def, decodeObject(last), revision);
+        }
+        const written = await store.update(key, encodeObject(toStorage(def, structuredClone(next))), kv.modRevision);
+        await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
+        return fromStorage(def, decodeObject(written));
+      } catch (err) {
+        if (err instanceof RevisionMismatchError) continue;
+        if (err instanceof KeyNotFoundError) throw notFound(this.#q(def, name));
+        throw err;
+      }
+    }
+    throw conflict(this.#q(def, name));
+  }
+
+  /** DELETE on a collection: a list with the selectors, then one delete each. */
+  async deleteCollection(def: ResourceDefinition, namespace: string, list: ListParams, p: DeleteParams, ctx: RequestContext): Promise<KubeList> {
+    const found = await this.list(def, namespace, { selection: list.selection, resourceVersion: list.resourceVersion });
+    const deleted: KubeObject[] = [];
+    for (const item of found.items) {
+      try {
+        deleted.push(await this.delete(def, item.metadata.namespace ?? '', item.metadata.name!, p, ctx));
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return { ...found, items: deleted };
+  }
+
+  /** A Success Status, as some deletes answer. */
+  static success(def: ResourceDefinition, name: string, uid?: string): Status {
+    const details: Status['details'] = { name, kind: def.plural };
+    if (def.group) details.group = def.group;
+    if (uid) details.uid = uid;
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details, code: 200 };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  async #current(def: ResourceDefinition, namespace: string, name: string): Promise<KubeObject | undefined> {
+    return this.deps.cache.get(storageKey(def, namespace, name));
+  }
+
+  /** Waits until the cache can answer as of the request's resourceVersion semantics. */
+  async #readAt(resourceVersion: string | undefined, match: string | undefined): Promise<void> {
+    const { cache, store } = this.deps;
+    if (resourceVersion === undefined || resourceVersion === '') {
+      if (match) throw badRequest(`resourceVersionMatch is forbidden unless resourceVersion is provided`);
+      await cache.waitForRevision(await store.currentRevision());
+      return;
+    }
+    const rv = parseResourceVersion(resourceVersion);
+    if (match === 'Exact') {
+      if (rv !== cache.revision()) throw gone(`too old resource version: ${rv} (${cache.revision()})`);
+      return;
+    }
+    if (rv > 0) await cache.waitForRevision(rv);
+  }
+
+  #prepareUpdate(def: ResourceDefinition, next: KubeObject, current: KubeObject, subresource?: string): void {
+    const nm = next.metadata ??= {};
+    const cm = current.metadata;
+    // System-owned metadata never changes through an update.
+    nm.uid = cm.uid;
+    nm.creationTimestamp = cm.creationTimestamp;
+    nm.namespace = cm.namespace;
+    if (nm.namespace === undefined) delete nm.namespace;
+    if (cm.deletionTimestamp) {
+      nm.deletionTimestamp = cm.deletionTimestamp;
+      nm.deletionGracePeriodSeconds = cm.deletionGracePeriodSeconds;
+    } else {
+      delete nm.deletionTimestamp;
+      delete nm.deletionGracePeriodSeconds;
+    }
+    if (cm.generation !== undefined) nm.generation = cm.generation; else delete nm.generation;
+    nm.resourceVersion = cm.resourceVersion;
+    if (nm.labels && Object.keys(nm.labels).length === 0) delete nm.labels;
+    if (nm.annotations && Object.keys(nm.annotations).length === 0) delete nm.annotations;
+    if (subresource === 'status') {
+      // /status writes change only the status (and managedFields); everything else is kept.
+      const status = fieldsOf(next).status;
+      const kept = structuredClone(current);
+      const km = fieldsOf(kept);
+      if (status === undefined) delete km.status; else km.status = status;
+      kept.metadata.managedFields = nm.managedFields;
+      Object.keys(next).forEach((k) => delete (next as unknown as Record<string, unknown>)[k]);
+      Object.assign(next, kept);
+      return;
+    }
+    if (subresource === 'finalize') {
+      const spec = fieldsOf(next).spec;
+      const kept = structuredClone(current);
+      fieldsOf(kept).spec = spec;
+      Object.keys(next).forEach((k) => delete (next as unknown as Record<string, unknown>)[k]);
+      Object.assign(next, kept);
+      return;
+    }
+    def.defaults?.(next);
+    def.prepareForUpdate?.(next, current);
+  }
+
+  #readyToDelete(def: ResourceDefinition, obj: KubeObject): boolean {
+    const m = obj.metadata;
+    return !!m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0
+      && def.pendingDeletion?.(obj) !== true;
+  }
+
+  #deleted(def: ResourceDefinition, last: KubeObject, revision: number): KubeObject {
+    const out = fromStorage(def, last);
+    out.metadata.resourceVersion = String(revision);
+    return out;
+  }
+
+  #bookmark(def: ResourceDefinition, revision: number, initialEventsEnd: boolean): WatchEvent {
+    const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
+    if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
+    return { type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def.group, def.version), metadata } };
+  }
+
+  #checkNamespace(def: ResourceDefinition, namespace: string, obj: KubeObject): void {
+    const meta = obj.metadata ??= {};
+    if (def.scope === 'Namespaced') {
+      if (!namespace) throw badRequest('the server could not find the requested resource');
+      if (meta.namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace;
+    } else {
+      delete meta.namespace;
+    }
+  }
+
+  #q(def: ResourceDefinition, name: string) {
+    return { resource: def.plural, group: def.group || undefined, name };
+  }
+}
+
+function parseResourceVersion(rv: string): number {
+  const n = Number(rv);
+  if (!Number.isInteger(n) || n < 0) {
+    throw statusError(400, 'BadRequest', `invalid resource version "${rv}"`);
+  }
+  return n;
+}
+
+function randomSuffix(): string {
+  let s = '';
+  for (let i = 0; i < 5; i++) s += generateNameAlphabet[Math.floor(Math.random() * generateNameAlphabet.length)];
+  return s;
+}
+
+/** Equal but for the resourceVersion and managedFields timestamps: such an update writes nothing. */
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))))
+    && sameOwners(a, b);
+}
+
+function sameOwners(a: KubeObject, b: KubeObject): boolean {
+  const managers = (o: KubeObject) => (o.metadata.managedFields ?? []).map((m) => [m.manager, m.operation, m.subresource ?? '', JSON.stringify(m.fieldsV1 ?? {})]);
+  return isDeepStrictEqual(managers(a), managers(b));
+}
+
+export { qualifiedResource };
