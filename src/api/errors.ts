@@ -106,10 +106,11 @@ export function formatFieldError(e: FieldError): string {
     FieldValueTooLong: 'Too long',
     FieldValueTooMany: 'Too many',
     FieldValueTypeInvalid: 'Invalid value',
+    FieldValueNotFound: 'Not found',
     InternalError: 'Internal error',
   };
   let text = `${e.field}: ${label[e.type]}`;
-  const showsValue = e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueTypeInvalid';
+  const showsValue = e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueTypeInvalid' || e.type === 'FieldValueNotFound';
   if (showsValue && e.value !== undefined) text += `: ${formatValue(e.value)}`;
   if (e.detail) text += `: ${e.detail}`;
   return text;
@@ -154,4 +155,5 @@ export const fieldErr = {
   forbidden: (field: string, detail: string): FieldError => ({ field, type: 'FieldValueForbidden', detail }),
   tooLong: (field: string, max: number): FieldError => ({ field, type: 'FieldValueTooLong', detail: `may not be more than ${max} bytes` }),
   typeInvalid: (field: string, value: unknown, detail: string): FieldError => ({ field, type: 'FieldValueTypeInvalid', value, detail }),
+  notFound: (field: string, value: unknown): FieldError => ({ field, type: 'FieldValueNotFound', value }),
 };

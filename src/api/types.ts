@@ -85,7 +85,7 @@ export interface FieldError {
 export type FieldErrorType =
   | 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate'
   | 'FieldValueForbidden' | 'FieldValueTooLong' | 'FieldValueTooMany' | 'FieldValueTypeInvalid'
-  | 'InternalError';
+  | 'FieldValueNotFound' | 'InternalError';
 
 /** Group/version/kind of a type. Core group is ''. */
 export interface GroupVersionKind { group: string; version: string; kind: string }
