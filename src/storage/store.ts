@@ -27,13 +27,25 @@ export interface ListResult {
   kvs: KeyValue[];
   /** The store revision the list was read at. */
   revision: number;
+  /** True when `limit` cut the list short: list again with `after` = the last key and the same revision. */
+  more?: boolean;
+}
+
+/** Options of `Store.list` (all optional: a plain list reads every key at the newest revision). */
+export interface ListOptions {
+  /** Read at this revision instead of the newest; CompactedError when it is older than the history. */
+  revision?: number;
+  /** Only keys strictly after this one (the continuation of a chunked list). */
+  after?: string;
+  /** At most this many keys (0 or absent: no limit); `more` tells whether keys remain. */
+  limit?: number;
 }
 
 export interface Store {
   /** Current value of `key`, or undefined. */
   get(key: string): Promise<KeyValue | undefined>;
   /** All live keys under `prefix`, sorted by key, read at one revision. */
-  list(prefix: string): Promise<ListResult>;
+  list(prefix: string, options?: ListOptions): Promise<ListResult>;
   /** Creates `key`; rejects with KeyExistsError when present. */
   create(key: string, value: Uint8Array): Promise<KeyValue>;
   /**

@@ -1,0 +1,18 @@
+/**
+ * Test child for the kill -9 durability test (sqlite.test.ts): writes to the store at argv[2]
+ * forever and prints `ack <key> <revision> <value>` after each write resolves. Stdout is a pipe,
+ * which Node writes synchronously on Linux, so a printed ack is in the pipe before the next write.
+ */
+import { openSqliteStore } from './sqlite-store.js';
+
+const path = process.argv[2];
+if (!path) throw new Error('usage: durability-writer <db-path>');
+const store = openSqliteStore({ path });
+const enc = new TextEncoder();
+for (let i = 0; ; i++) {
+  const key = `/durability/k${i % 50}`;
+  const value = `v${i}`;
+  const cur = await store.get(key);
+  const kv = cur ? await store.update(key, enc.encode(value), cur.modRevision) : await store.create(key, enc.encode(value));
+  process.stdout.write(`ack ${key} ${kv.modRevision} ${value}\n`);
+}

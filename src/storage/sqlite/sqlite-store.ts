@@ -1,0 +1,285 @@
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import {
+  CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError,
+  type KeyValue, type ListOptions, type ListResult, type Store, type StoreEvent,
+} from '../store.js';
+import { prefixEnd } from '../key-range.js';
+import { Notifier } from './notifier.js';
+import { prepareDatabase, type Synchronous } from './schema.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for a throwaway store. */
+  path: string;
+  /** See prepareDatabase: 'full' (default) survives power loss, 'normal' only process crashes. */
+  synchronous?: Synchronous;
+  /** Rows a replaying watch reads per step (default 1000). */
+  replayPageSize?: number;
+  /** Events a live watcher may have queued before it falls back to reading the table (default 10000). */
+  maxQueuedEvents?: number;
+}
+
+interface Row {
+  id: number;
+  name: string;
+  created: number;
+  deleted: number;
+  create_revision: number;
+  prev_revision: number;
+  value: Buffer;
+}
+interface EventRow extends Row { prev_value: Buffer | null; prev_create_revision: number | null }
+
+const columns = 'id, name, created, deleted, create_revision, prev_revision, value';
+const compactedKey = 'compact_revision';
+/** Rows removed per compaction transaction, so a big compaction does not stall the event loop. */
+const compactStep = 5000;
+
+/** Opens (or creates) a store; an existing file resumes at its last revision. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
+
+/**
+ * The embedded datastore: a kine-like MVCC log in one SQLite table (see schema.ts). better-sqlite3
+ * is synchronous, so every operation runs to completion inside one JavaScript turn: a write and
+ * the notification of its watchers can never interleave with another write.
+ */
+export class SqliteStore implements Store {
+  readonly #db: Db;
+  readonly #notifier = new Notifier();
+  readonly #pageSize: number;
+  readonly #maxQueued: number;
+  #revision: number;
+  #compacted: number;
+  #closed = false;
+  readonly #stmt: {
+    latest: Statement<[string], Row>;
+    insert: Statement<[number, string, number, number, number, number, Buffer]>;
+    listAll: Statement<{ after: string | null; hi: string | null; prefix: string; rev: number; limit: number }, Row>;
+    replay: Statement<{ pos: number; lo: string; hi: string | null; prefix: string; limit: number }, EventRow>;
+    setMeta: Statement<[string, number]>;
+  };
+
+  constructor(options: SqliteStoreOptions) {
+    this.#pageSize = options.replayPageSize ?? 1000;
+    this.#maxQueued = options.maxQueuedEvents ?? 10_000;
+    try {
+      // A short busy timeout: the file is held exclusively, so waiting for a lock never helps.
+      this.#db = new Database(options.path, { timeout: 100 });
+    } catch (err) {
+      throw new Error(`sqlite: opening ${options.path}`, { cause: err });
+    }
+    try {
+      prepareDatabase(this.#db, options.synchronous ?? 'full');
+    } catch (err) {
+      this.#db.close();
+      throw new Error(`sqlite: preparing ${options.path} (is another process using it?)`, { cause: err });
+    }
+    const db = this.#db;
+    this.#stmt = {
+      latest: db.prepare(`SELECT ${columns} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`),
+      insert: db.prepare('INSERT INTO log (id, name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      // The newest row per name at or below :rev, live ones only, in key order. (name, id) is indexed,
+      // so the inner GROUP BY walks the index once.
+      listAll: db.prepare(`
+        SELECT ${columns} FROM log WHERE id IN (
+          SELECT MAX(id) FROM log
+          WHERE name >= :prefix AND (:after IS NULL OR name > :after) AND (:hi IS NULL OR name < :hi) AND substr(name, 1, length(:prefix)) = :prefix AND id <= :rev
+          GROUP BY name)
+        AND deleted = 0 ORDER BY name LIMIT :limit`),
+      replay: db.prepare(`
+        SELECT l.id, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value,
+               p.value AS prev_value, p.create_revision AS prev_create_revision
+        FROM log l LEFT JOIN log p ON l.created = 0 AND l.deleted = 0 AND p.id = l.prev_revision
+        WHERE l.id > :pos AND l.name >= :lo AND (:hi IS NULL OR l.name < :hi) AND substr(l.name, 1, length(:prefix)) = :prefix
+        ORDER BY l.id LIMIT :limit`),
+      setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+    };
+    const seq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck().get() as number | undefined;
+    this.#revision = seq ?? 0;
+    const compacted = db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(compactedKey) as number | undefined;
+    this.#compacted = compacted ?? 0;
+  }
+
+  async get(key: string): Promise<KeyValue | undefined> {
+    this.#assertOpen();
+    const row = this.#stmt.latest.get(key);
+    return row && !row.deleted ? toKeyValue(row) : undefined;
+  }
+
+  async list(prefix: string, options: ListOptions = {}): Promise<ListResult> {
+    this.#assertOpen();
+    const revision = options.revision && options.revision > 0 ? options.revision : this.#revision;
+    if (revision > this.#revision) throw new Error(`sqlite: revision ${revision} is in the future (current ${this.#revision})`);
+    if (revision < this.#compacted) throw new CompactedError(revision, this.#compacted);
+    const limit = options.limit && options.limit > 0 ? options.limit : -1;
+    const rows = this.#stmt.listAll.all({ after: options.after ?? null, hi: prefixEnd(prefix) ?? null, prefix, rev: revision, limit: limit < 0 ? -1 : limit + 1 });
+    const more = limit > 0 && rows.length > limit;
+    return { kvs: (more ? rows.slice(0, limit) : rows).map(toKeyValue), revision, ...(limit > 0 ? { more } : {}) };
+  }
+
+  async create(key: string, value: Uint8Array): Promise<KeyValue> {
+    this.#assertOpen();
+    const bytes = Buffer.from(value);
+    const kv = this.#write(() => {
+      const cur = this.#stmt.latest.get(key);
+      if (cur && !cur.deleted) throw new KeyExistsError(key);
+      const id = this.#revision + 1;
+      this.#stmt.insert.run(id, key, 1, 0, id, cur?.id ?? 0, bytes);
+      return { key, value: bytes, createRevision: id, modRevision: id };
+    });
+    this.#publish({ type: 'put', key, revision: kv.modRevision, kv });
+    return kv;
+  }
+
+  async update(key: string, value: Uint8Array, expectedRevision: number): Promise<KeyValue> {
+    this.#assertOpen();
+    const bytes = Buffer.from(value);
+    const { kv, prev } = this.#write(() => {
+      const cur = this.#stmt.latest.get(key);
+      if (!cur || cur.deleted) throw new KeyNotFoundError(key);
+      const prev = toKeyValue(cur);
+      if (cur.id !== expectedRevision) throw new RevisionMismatchError(key, prev);
+      const id = this.#revision + 1;
+      this.#stmt.insert.run(id, key, 0, 0, cur.create_revision, cur.id, bytes);
+      return { kv: { key, value: bytes, createRevision: cur.create_revision, modRevision: id }, prev };
+    });
+    this.#publish({ type: 'put', key, revision: kv.modRevision, kv, prev });
+    return kv;
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<{ kv: KeyValue; revision: number }> {
+    this.#assertOpen();
+    const result = this.#write(() => {
+      const cur = this.#stmt.latest.get(key);
+      if (!cur || cur.deleted) throw new KeyNotFoundError(key);
+      const kv = toKeyValue(cur);
+      if (expectedRevision !== undefined && cur.id !== expectedRevision) throw new RevisionMismatchError(key, kv);
+      const id = this.#revision + 1;
+      this.#stmt.insert.run(id, key, 0, 1, cur.create_revision, cur.id, cur.value);
+      return { kv, revision: id };
+    });
+    this.#publish({ type: 'delete', key, revision: result.revision, kv: result.kv });
+    return result;
+  }
+
+  async currentRevision(): Promise<number> {
+    this.#assertOpen();
+    return this.#revision;
+  }
+
+  /** The revision of the last compaction (0 when never compacted). */
+  compactedRevision(): number { return this.#compacted; }
+
+  /**
+   * Keeps everything needed to read any revision >= `revision` and to watch from `revision - 1`:
+   * removes rows superseded at or before `revision`, and deletion rows older than it. Runs in
+   * steps of a few thousand revisions, each its own transaction, yielding in between.
+   */
+  async compact(revision: number): Promise<void> {
+    this.#assertOpen();
+    if (revision > this.#revision) throw new Error(`sqlite: cannot compact at future revision ${revision} (current ${this.#revision})`);
+    const supersededIn = this.#db.prepare('DELETE FROM log WHERE id IN (SELECT prev_revision FROM log WHERE id > ? AND id <= ? AND prev_revision > 0)');
+    const deletionsIn = this.#db.prepare('DELETE FROM log WHERE deleted = 1 AND id >= ? AND id < ?');
+    while (this.#compacted < revision) {
+      this.#assertOpen();
+      const from = this.#compacted;
+      const to = Math.min(revision, from + compactStep);
+      this.#db.transaction(() => {
+        supersededIn.run(from, to);
+        deletionsIn.run(from, to);
+        this.#stmt.setMeta.run(compactedKey, to);
+      }).immediate();
+      this.#compacted = to;
+      if (to < revision) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
+    return this.#watch(prefix, fromRevision, signal);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#notifier.fail(new Error('sqlite: store closed'));
+    this.#db.close();
+  }
+
+  /** Live watchers (for tests and metrics). */
+  watcherCount(): number { return this.#notifier.size; }
+
+  /**
+   * Replays the table after `fromRevision`, then follows the notifier. The switch is exact: the
+   * read that finds no more rows and the subscription happen in the same synchronous step, so the
+   * first live event is the first write after the last replayed row. A watcher that falls behind
+   * (queue overflow) switches back to the table from its last delivered revision.
+   */
+  async *#watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncGenerator<StoreEvent> {
+    this.#assertOpen();
+    let pos = fromRevision;
+    const lo = prefix;
+    const hi = prefixEnd(prefix) ?? null;
+    while (!signal.aborted) {
+      this.#assertOpen();
+      if (pos < this.#compacted - 1) throw new CompactedError(pos, this.#compacted);
+      const rows = this.#stmt.replay.all({ pos, lo, hi, prefix, limit: this.#pageSize });
+      const sub = rows.length < this.#pageSize ? this.#notifier.subscribe(prefix, this.#maxQueued) : undefined;
+      try {
+        for (const row of rows) {
+          if (signal.aborted) return;
+          yield toEvent(row);
+          pos = row.id;
+        }
+        if (!sub) continue;
+        for (;;) {
+          let delivery;
+          try {
+            delivery = await sub.next(signal);
+          } catch (err) {
+            if (signal.aborted) return;
+            throw err;
+          }
+          if ('overflowed' in delivery) break;
+          for (const ev of delivery.events) {
+            if (signal.aborted) return;
+            yield ev;
+            pos = ev.revision;
+          }
+        }
+      } finally {
+        sub?.close();
+      }
+    }
+  }
+
+  /** Runs `fn` as one immediate transaction and advances the revision once it committed. */
+  #write<T>(fn: () => T): T {
+    const result = this.#db.transaction(fn).immediate();
+    this.#revision += 1;
+    return result;
+  }
+
+  #publish(event: StoreEvent): void {
+    this.#notifier.publish([event]);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('sqlite: store is closed');
+  }
+}
+
+function toKeyValue(row: Row): KeyValue {
+  return { key: row.name, value: row.value, createRevision: row.create_revision, modRevision: row.deleted ? row.prev_revision : row.id };
+}
+
+function toEvent(row: EventRow): StoreEvent {
+  if (row.deleted) {
+    return { type: 'delete', key: row.name, revision: row.id, kv: toKeyValue(row) };
+  }
+  const kv: KeyValue = { key: row.name, value: row.value, createRevision: row.created ? row.id : row.create_revision, modRevision: row.id };
+  if (row.created || row.prev_value === null) return { type: 'put', key: row.name, revision: row.id, kv };
+  const prev: KeyValue = { key: row.name, value: row.prev_value, createRevision: row.prev_create_revision ?? row.create_revision, modRevision: row.prev_revision };
+  return { type: 'put', key: row.name, revision: row.id, kv, prev };
+}

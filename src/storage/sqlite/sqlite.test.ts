@@ -1,0 +1,194 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { collect, runStoreConformance } from '../conformance.test.js';
+import { CompactedError } from '../store.js';
+import { openSqliteStore } from './sqlite-store.js';
+
+const enc = new TextEncoder();
+const text = (v: Uint8Array) => new TextDecoder().decode(v);
+
+function tempDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'k8ts-sqlite-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+runStoreConformance('sqlite :memory:', async () => {
+  const store = openSqliteStore({ path: ':memory:' });
+  return { store, cleanup: () => store.close() };
+});
+
+// A file-backed store with tiny replay pages and watcher queues, so every watch crosses the
+// replay/live boundary and the overflow fallback many times.
+runStoreConformance('sqlite file, small pages', async () => {
+  const tmp = tempDir();
+  const store = openSqliteStore({ path: join(tmp.dir, 'state.db'), replayPageSize: 7, maxQueuedEvents: 3 });
+  return { store, cleanup: async () => { await store.close(); tmp.remove(); } };
+});
+
+describe('sqlite store', () => {
+  it('reopening a file resumes revisions, data and the compaction mark', async () => {
+    const tmp = tempDir();
+    try {
+      const path = join(tmp.dir, 'state.db');
+      const first = openSqliteStore({ path });
+      const a = await first.create('/r/a', enc.encode('1'));
+      const b = await first.create('/r/b', enc.encode('2'));
+      await first.delete('/r/b');
+      await first.compact(b.modRevision + 1);
+      const last = await first.update('/r/a', enc.encode('3'), a.modRevision);
+      await first.close();
+
+      const second = openSqliteStore({ path });
+      try {
+        assert.equal(await second.currentRevision(), last.modRevision);
+        assert.equal(second.compactedRevision(), b.modRevision + 1);
+        assert.equal(text((await second.get('/r/a'))!.value), '3');
+        assert.equal((await second.get('/r/a'))!.createRevision, a.modRevision);
+        assert.equal(await second.get('/r/b'), undefined);
+        const next = await second.create('/r/c', enc.encode('4'));
+        assert.equal(next.modRevision, last.modRevision + 1, 'revisions continue, never reused');
+        await assert.rejects(second.list('/r/', { revision: a.modRevision }), CompactedError);
+        const evs = await collect(second, '/r/', b.modRevision + 1, (e) => e.length >= 2);
+        assert.deepEqual(evs.map((e) => e.revision), [last.modRevision, next.modRevision]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('compaction removes superseded and deleted rows but never revisions', async () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, 'state.db');
+    const store = openSqliteStore({ path });
+    try {
+      for (let i = 0; i < 20; i++) await store.create(`/c/${i}`, enc.encode('x'));
+      for (let round = 0; round < 5; round++) {
+        for (let i = 0; i < 20; i++) await store.update(`/c/${i}`, enc.encode(`r${round}`), (await store.get(`/c/${i}`))!.modRevision);
+      }
+      for (let i = 0; i < 10; i++) await store.delete(`/c/${i}`);
+      const rev = await store.currentRevision();
+      await store.compact(rev);
+      await store.close();
+      const { default: Database } = await import('better-sqlite3');
+      const db = new Database(path, { readonly: true });
+      try {
+        const rows = db.prepare('SELECT count(*) FROM log').pluck().get() as number;
+        // The 10 live rows, plus the deletion at exactly the compaction revision: a watch from
+        // revision - 1 must still see it (the same boundary as etcd's).
+        assert.equal(rows, 11);
+        assert.equal(db.prepare('SELECT count(*) FROM log WHERE deleted = 1').pluck().get(), 1);
+      } finally {
+        db.close();
+      }
+      const reopened = openSqliteStore({ path });
+      try {
+        assert.equal(await reopened.currentRevision(), rev);
+        assert.deepEqual((await reopened.list('/c/')).kvs.map((k) => text(k.value)), Array(10).fill('r4'));
+        assert.equal((await reopened.create('/c/new', enc.encode('y'))).modRevision, rev + 1);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('a second store cannot open a file in use', async () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, 'state.db');
+    const store = openSqliteStore({ path });
+    try {
+      await store.create('/x', enc.encode('1'));
+      assert.throws(() => openSqliteStore({ path }), /another process|locked/);
+    } finally {
+      await store.close();
+      tmp.remove();
+    }
+  });
+
+  it('closing the store ends its live watches with an error', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    const ac = new AbortController();
+    const it = store.watch('/', 0, ac.signal)[Symbol.asyncIterator]();
+    const pending = it.next();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(store.watcherCount(), 1);
+    await store.close();
+    await assert.rejects(pending, /closed/);
+    assert.equal(store.watcherCount(), 0);
+  });
+
+  it('a finished watch leaves no subscriber behind', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      await store.create('/w/a', enc.encode('1'));
+      await collect(store, '/w/', 0, (e) => e.length >= 1);
+      const ac = new AbortController();
+      const it = store.watch('/w/', 1, ac.signal)[Symbol.asyncIterator]();
+      const pending = it.next();
+      await new Promise((r) => setImmediate(r));
+      ac.abort();
+      assert.deepEqual(await pending, { done: true, value: undefined });
+      assert.equal(store.watcherCount(), 0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('every acknowledged write survives kill -9 of the writing process', async () => {
+    const tmp = tempDir();
+    const path = join(tmp.dir, 'state.db');
+    const here = fileURLToPath(import.meta.url);
+    const writer = join(here, '..', `durability-writer${here.endsWith('.ts') ? '.ts' : '.js'}`);
+    const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), writer, path], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+    const acked = new Map<string, { revision: number; value: string }>();
+    let count = 0;
+    let maxRevision = 0;
+    try {
+      const lines = createInterface({ input: child.stdout! });
+      for await (const line of lines) {
+        const [tag, key, rev, value] = line.split(' ');
+        assert.equal(tag, 'ack', `unexpected output: ${line}`);
+        acked.set(key!, { revision: Number(rev), value: value! });
+        maxRevision = Math.max(maxRevision, Number(rev));
+        if (++count === 2000) child.kill('SIGKILL');
+      }
+      assert.equal(await exited, 'SIGKILL', `writer should die by SIGKILL (stderr: ${stderr})`);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    try {
+      assert.ok(count >= 2000, `saw ${count} acks`);
+      const store = openSqliteStore({ path });
+      try {
+        const current = await store.currentRevision();
+        assert.ok(current >= maxRevision, `store revision ${current} >= last acknowledged ${maxRevision}`);
+        for (const [key, want] of acked) {
+          const kv = await store.get(key);
+          assert.ok(kv, `${key} lost`);
+          assert.ok(kv.modRevision >= want.revision, `${key}: revision ${kv.modRevision} >= acknowledged ${want.revision}`);
+          if (kv.modRevision === want.revision) assert.equal(text(kv.value), want.value);
+        }
+        const next = await store.create('/durability/after', enc.encode('x'));
+        assert.equal(next.modRevision, current + 1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      tmp.remove();
+    }
+  });
+});
