@@ -236,7 +236,7 @@ export class RestStorage {
    * compare-and-swap, retrying when another writer got there first.
    */
   async guaranteedUpdate(def: ResourceDefinition, namespace: string, name: string, ctx: RequestContext, mutate: Mutation,
-    opts: { subresource?: 'status' | 'finalize' | 'scale'; createIfMissing?: boolean; operation?: 'Update' | 'Apply' } = {}): Promise<{ object: KubeObject; created: boolean }> {
+    opts: { subresource?: 'status' | 'finalize' | 'binding'; createIfMissing?: boolean; operation?: 'Update' | 'Apply' } = {}): Promise<{ object: KubeObject; created: boolean }> {
     const { clock, store } = this.deps;
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
@@ -455,6 +455,8 @@ export class RestStorage {
       Object.assign(next, kept);
       return;
     }
+    // Bindings set spec.nodeName and a condition directly, as upstream's binding storage does.
+    if (subresource === 'binding') return;
     def.defaults?.(next);
     def.prepareForUpdate?.(next, current);
   }

@@ -24,6 +24,7 @@ export function objectValidator(track: ManagedFieldsTracker): ObjectValidator {
     validateUpdate(def, obj, old, subresource) {
       const meta = validateObjectMetaUpdate(obj.metadata, old.metadata);
       if (subresource === 'status') return [...meta, ...(def.validateStatus?.(obj, old) ?? [])];
+      if (subresource) return meta;
       return [
         ...validateObjectMeta(obj.metadata, { namespaced: def.scope === 'Namespaced', nameValidation: def.nameValidation?.bind(def) }),
         ...meta,
