@@ -1,0 +1,105 @@
+/** JSON values as the patch algorithms see them: what `JSON.parse` returns. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject { [key: string]: JsonValue }
+
+export function isObject(v: unknown): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A deep copy of a JSON value (faster than structuredClone for plain JSON). */
+export function cloneJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(cloneJson) as T;
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const k of Object.keys(v)) out[k] = cloneJson(v[k]) as JsonValue;
+    return out as T;
+  }
+  return v;
+}
+
+/** Structural equality of two JSON values (key order does not matter). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (isObject(a)) {
+    if (!isObject(b)) return false;
+    const ak = Object.keys(a);
+    if (ak.length !== Object.keys(b).length) return false;
+    for (const k of ak) {
+      if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual(a[k], b[k])) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The identity of a scalar as Go's `==` on decoded JSON sees it (type and value), usable as a Map key:
+ * `80` and `"80"` differ, `80` and `80.0` are the same.
+ */
+export function scalarKey(v: unknown): string {
+  if (v === undefined) return 'u';
+  return JSON.stringify(v) ?? 'u';
+}
+
+/** Go's name for the dynamic type of a decoded JSON value, for upstream-worded error messages. */
+export function goTypeName(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return '[]interface {}';
+  switch (typeof v) {
+    case 'string': return 'string';
+    case 'number': return Number.isInteger(v) ? 'int64' : 'float64';
+    case 'boolean': return 'bool';
+    default: return 'map[string]interface {}';
+  }
+}
+
+/** JSON kind names as Go's encoding/json reports them in "cannot unmarshal X into …". */
+export function jsonKindName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  return typeof v;
+}
+
+/** Renders a decoded JSON value the way Go's `fmt.Sprintf("%v", v)` does (used in upstream messages). */
+export function goFormat(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
+  if (isObject(v)) {
+    const keys = Object.keys(v).sort();
+    return `map[${keys.map((k) => `${k}:${goFormat(v[k])}`).join(' ')}]`;
+  }
+  return String(v);
+}
+
+/**
+ * Parses JSON text; a syntax error becomes the message Go's encoding/json would give
+ * (`invalid character 'x' looking for beginning of value`, `unexpected end of JSON input`).
+ */
+export function parseJsonText(text: string): { value: JsonValue } | { error: string } {
+  try {
+    return { value: JSON.parse(text) as JsonValue };
+  } catch (e) {
+    return { error: goSyntaxMessage(text, e) };
+  }
+}
+
+function goSyntaxMessage(text: string, e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (text.trim() === '' || /end of JSON input/i.test(msg)) return 'unexpected end of JSON input';
+  const pos = /position (\d+)/.exec(msg);
+  let at = pos ? Number(pos[1]) : -1;
+  if (at < 0) {
+    const tok = /Unexpected token '?(.)'?/.exec(msg);
+    if (tok) at = text.indexOf(tok[1]!);
+  }
+  const ch = at >= 0 && at < text.length ? text[at]! : '';
+  if (!ch) return 'unexpected end of JSON input';
+  const shown = ch === "'" ? "\\'" : ch;
+  return `invalid character '${shown}' looking for beginning of value`;
+}
