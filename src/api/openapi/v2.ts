@@ -7,6 +7,12 @@ import type { Schema } from './schema.js';
 
 /** The media type kubectl asks /openapi/v2 for; the answer must be the gnostic protobuf. */
 export const openapiV2ProtobufMediaType = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/**
+ * The Content-Type to answer it with, as upstream does: the dotted form, since Go's
+ * mime.ParseMediaType (in kubectl) rejects the '@' (`mime: unexpected content after media subtype`).
+ * Upstream also accepts this form in Accept.
+ */
+export const openapiV2ProtobufContentType = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 type Json = Record<string, unknown>;
 
