@@ -13,9 +13,12 @@ export interface ServiceAllocationOptions {
   nodePortRange: string;
 }
 
-/** Allocation records live outside /registry/ so the object cache never sees them. */
-const ipPrefix = '/k8ts/allocations/serviceips/';
-const portPrefix = '/k8ts/allocations/nodeports/';
+/**
+ * Allocation records live under /registry/ like everything else, so the watch cache follows
+ * every revision the store hands out (consistent reads wait for the store's latest revision).
+ */
+const ipPrefix = '/registry/k8ts.io/serviceipallocations/';
+const portPrefix = '/registry/k8ts.io/nodeportallocations/';
 
 interface Held { ips: string[]; ports: number[] }
 
@@ -32,7 +35,7 @@ export function serviceAllocation(services: ResourceDefinition, store: Store, op
 
   async function claim(key: string, owner: string): Promise<boolean> {
     try {
-      await store.create(key, encoder.encode(owner));
+      await store.create(key, encoder.encode(JSON.stringify({ metadata: { name: key.slice(key.lastIndexOf('/') + 1) }, owner })));
       return true;
     } catch (err) {
       if (err instanceof KeyExistsError) return false;

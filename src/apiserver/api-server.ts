@@ -1,0 +1,186 @@
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { hostname } from 'node:os';
+import { builtinResources, namespaces, pods, podDisruptionBudgets, serviceAccounts, services } from '../api/resources/index.js';
+import type { ResourceDefinition } from '../api/resource.js';
+import { loadDefinitions } from '../api/openapi/definitions.js';
+import type { Clock } from '../base/clock.js';
+import type { Logger } from '../base/log.js';
+import { spawn } from '../base/async.js';
+import type { Client } from '../client/types.js';
+import type { Store } from '../storage/store.js';
+import { AdmissionChain } from './registry/admission.js';
+import { ResourceIndex } from './registry/resource-index.js';
+import { RestStorage } from './registry/rest-storage.js';
+import { objectValidator } from './registry/validation.js';
+import { bindPod, evictPod } from './registry/pod-subresources.js';
+import type { ObjectCache } from './registry/object-cache.js';
+import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { serviceAccountAdmission } from './admission/service-account.js';
+import { defaultTolerationSeconds } from './admission/default-tolerations.js';
+import { serviceAllocation } from './admission/service-allocation.js';
+import { apiHandler } from './http/api-handler.js';
+import { type SubresourceHandler, resourceHandler } from './http/resource-handler.js';
+import { readBody, parseJson } from './http/body.js';
+import { sendJson } from './http/respond.js';
+import { inProcessClient } from './in-process-client.js';
+import { allowAuthenticated, virtualHandlers } from './virtual.js';
+import { bootstrapCluster } from './bootstrap.js';
+import { crdController } from './crd/crd-controller.js';
+import { fieldChecker } from './field-checks.js';
+import { openApiService } from './openapi-service.js';
+import { customSchemaOps, patcher, protobufDecoder } from './adapters.js';
+import type { RequestContext, UserInfo } from './context.js';
+import { ipAt, parseCidr } from '../network/cidr.js';
+
+export interface ApiServerConfig {
+  bindAddress: string;
+  port: number;
+  /** The address other nodes and pods use to reach this server. */
+  advertiseAddress: string;
+  serviceCidr: string;
+  nodePortRange: string;
+  defaultNotReadyTolerationSeconds: number;
+  defaultUnreachableTolerationSeconds: number;
+  /** Ends idle watches after this many seconds (upstream: 30–60 min). */
+  watchTimeoutSeconds?: number;
+}
+
+export interface ApiServerTls {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
+export interface ApiServerDeps {
+  store: Store;
+  cache: ObjectCache;
+  tls: ApiServerTls;
+  authenticate(req: IncomingMessage): Promise<UserInfo | undefined>;
+  authenticateToken(token: string, audiences?: string[]): Promise<UserInfo | undefined>;
+  clock: Clock;
+  log: Logger;
+  version: Record<string, string>;
+}
+
+export interface ApiServer {
+  /** https://<advertise>:<port> */
+  url: string;
+  /** The in-process client the control plane uses (admin identity). */
+  client: Client;
+  index: ResourceIndex;
+  rest: RestStorage;
+  /** Serves until `signal` aborts, then closes the listener and drains. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+/**
+ * Assembles the API server: registry, admission, handlers, discovery, OpenAPI, CRDs, bootstrap,
+ * and the HTTPS listener. Storage and the watch cache are given (their lifecycle is the caller's).
+ */
+export async function createApiServer(config: ApiServerConfig, deps: ApiServerDeps): Promise<ApiServer> {
+  const { store, cache, clock } = deps;
+  const log = deps.log.child({ component: 'apiserver' });
+  const index = new ResourceIndex(builtinResources);
+  const defs = loadDefinitions();
+  const ops = customSchemaOps();
+  const admission = new AdmissionChain([
+    namespaceLifecycle(cache, namespaces),
+    serviceAccountAdmission(cache, pods, serviceAccounts),
+    defaultTolerationSeconds(pods, { notReadySeconds: config.defaultNotReadyTolerationSeconds, unreachableSeconds: config.defaultUnreachableTolerationSeconds }),
+    serviceAllocation(services, store, { serviceCidr: config.serviceCidr, nodePortRange: config.nodePortRange }),
+  ]);
+  const patch = patcher(defs);
+  const rest = new RestStorage({ store, cache, clock, admission, validator: objectValidator(patch.track) });
+
+  const inProcessSubresources = {
+    '/pods/binding': (_d: ResourceDefinition, ns: string, name: string, body: unknown, ctx: RequestContext) => bindPod(rest, pods, clock, ns, name, body, ctx),
+    '/pods/eviction': (_d: ResourceDefinition, ns: string, name: string, body: unknown, ctx: RequestContext) => evictPod(rest, pods, podDisruptionBudgets, clock, ns, name, body, ctx),
+  };
+  const client = inProcessClient({ rest, patch: patch.apply, subresources: inProcessSubresources });
+
+  const httpSubresources: Record<string, SubresourceHandler> = {};
+  for (const [key, fn] of Object.entries(inProcessSubresources)) {
+    httpSubresources[key] = async (req, res, def, info, ctx) => {
+      if (info.verb !== 'create') {
+        res.writeHead(405);
+        res.end();
+        return;
+      }
+      const body = parseJson((await readBody(req)).toString('utf8') || '{}');
+      const status = await fn(def, info.namespace, info.name, body, ctx);
+      sendJson(res, 201, status);
+    };
+  }
+
+  const resources = resourceHandler({
+    index, rest, clock, log,
+    patch: patch.apply,
+    checkFields: fieldChecker(defs, ops),
+    protobuf: protobufDecoder(),
+    authorizer: allowAuthenticated,
+    subresources: httpSubresources,
+    virtual: virtualHandlers(allowAuthenticated, deps.authenticateToken),
+    defaultWatchTimeoutSeconds: config.watchTimeoutSeconds,
+  });
+  const url = `https://${formatHost(config.advertiseAddress)}:${config.port}`;
+  const openapi = openApiService(index, defs);
+  const handler = apiHandler({
+    index, log,
+    authenticate: deps.authenticate,
+    resources,
+    openapi,
+    version: deps.version,
+    serverAddress: `${config.advertiseAddress}:${config.port}`,
+    healthChecks: [
+      { name: 'etcd', check: async () => { await store.currentRevision(); } },
+      { name: 'informer-sync', check: () => { if (cache.revision() < 0) throw new Error('cache not synced'); } },
+    ],
+  });
+
+  async function run(signal: AbortSignal): Promise<void> {
+    const server: Server = createHttpsServer({
+      cert: deps.tls.cert, key: deps.tls.key, ca: deps.tls.ca,
+      requestCert: true, rejectUnauthorized: false,
+      keepAlive: true, keepAliveTimeout: 90_000,
+    }, (req, res) => { void handler(req, res); });
+    server.headersTimeout = 60_000;
+    server.requestTimeout = 0; // watches and log streams are long-lived
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.bindAddress, () => { server.off('error', reject); resolve(); });
+    });
+    const background: Promise<void>[] = [];
+    const crds = crdController({ client, index, ops, clock, log: log.child({ component: 'crd' }) });
+    background.push(spawn(signal, log, 'crd-controller', (s) => crds.run(s)));
+    try {
+      await bootstrapCluster(client, {
+        kubernetesServiceIp: ipAt(parseCidr(config.serviceCidr), 1),
+        advertiseAddress: config.advertiseAddress,
+        port: config.port,
+        caCert: deps.tls.ca,
+      }, log);
+    } catch (err) {
+      log.error('cluster bootstrap failed', { err });
+    }
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await Promise.all(background);
+  }
+
+  return { url, client, index, rest, run };
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function defaultHostname(): string {
+  return hostname().toLowerCase();
+}
+
+export type { TLSSocket };

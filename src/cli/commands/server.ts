@@ -1,0 +1,40 @@
+import { networkInterfaces, hostname } from 'node:os';
+import { createLogger } from '../../base/log.js';
+import { systemClock } from '../../base/clock.js';
+import { formatHelp, parseFlags } from '../flags.js';
+import { serverConfig, serverFlags } from './server-flags.js';
+import { startServer } from '../run-server.js';
+
+/** `k8ts server`: the control plane (and, unless --disable-agent, a node agent in-process). */
+export const serverCommand = {
+  name: 'server',
+  summary: 'Run the k8ts control plane (API server, datastore, controllers, scheduler) and a node agent',
+  async run(argv: string[]): Promise<number> {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(formatHelp('k8ts server [flags]', serverFlags));
+      return 0;
+    }
+    const { values } = parseFlags(serverFlags, argv, process.env);
+    const config = serverConfig(values, detectNodeIp(), hostname().toLowerCase());
+    const log = createLogger({ level: config.logLevel, format: config.logFormat });
+    const stop = new AbortController();
+    const onSignal = (sig: string) => {
+      if (stop.signal.aborted) return;
+      log.info('received signal, stopping', { signal: sig });
+      stop.abort();
+    };
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    const server = await startServer(config, { log, clock: systemClock }, stop.signal);
+    await server.done;
+    return 0;
+  },
+};
+
+/** The first non-internal IPv4 address, as k3s picks the node IP; loopback when there is none. */
+export function detectNodeIp(): string {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}

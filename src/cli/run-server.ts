@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hostname } from 'node:os';
+import type { Logger } from '../base/log.js';
+import type { Clock } from '../base/clock.js';
+import { spawn } from '../base/async.js';
+import { openStore } from '../storage/open-store.js';
+import { compactor } from '../storage/compactor.js';
+import { WatchCache } from '../storage/watchcache/index.js';
+import { KeyExistsError, type Store } from '../storage/store.js';
+import { type KubeObject } from '../api/types.js';
+import { decodeObject } from '../apiserver/registry/codec.js';
+import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
+import { loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
+import { createAuthenticator } from '../apiserver/authn/index.js';
+import { ipAt, parseCidr } from '../network/cidr.js';
+import type { ServerConfig } from './commands/server-flags.js';
+import { serverVersion } from './version.js';
+
+export interface RunningServer {
+  api: ApiServer;
+  /** Resolves when everything has stopped after `signal` aborted. */
+  done: Promise<void>;
+}
+
+/**
+ * `k8ts server`: datastore, PKI, watch cache, API server, then the control-plane components that
+ * are clients of it. Everything stops in reverse order when `signal` aborts.
+ */
+export async function startServer(config: ServerConfig, deps: { log: Logger; clock: Clock }, signal: AbortSignal): Promise<RunningServer> {
+  const { log, clock } = deps;
+  const started = clock.now();
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const token = config.token || await loadOrCreateToken(config.dataDir);
+
+  log.info('opening datastore', { endpoint: config.datastoreEndpoint || join(config.dataDir, 'state.db') });
+  const store = await openStore(config.datastoreEndpoint, config.dataDir);
+  try {
+    const pki = await loadOrCreatePki(config.dataDir, {
+      token,
+      sharedStore: config.datastoreEndpoint ? pkiStoreOf(store) : undefined,
+      serving: {
+        nodeAddresses: [config.advertiseAddress, config.nodeIp].filter(Boolean),
+        hostname: hostname().toLowerCase(),
+        serviceIp: ipAt(parseCidr(config.serviceCidr), 1),
+        clusterDomain: config.clusterDomain,
+        extraSans: config.tlsSans,
+      },
+      clock,
+    });
+    await writeAdminKubeconfig(config.kubeconfigPath, { port: config.port, caCertPem: pki.ca.certPem, admin: pki.admin });
+    await chmod(config.kubeconfigPath, config.kubeconfigMode);
+
+    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: decodeObject, log: log.child({ component: 'watchcache' }) });
+    const cacheAbort = new AbortController();
+    const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
+    await cache.ready;
+
+    const auth = createAuthenticator({
+      caCertPem: pki.ca.certPem,
+      tokens: [{ token, user: { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] } }],
+      serviceAccountPublicKeyPem: pki.serviceAccount.publicKeyPem,
+      clock,
+    });
+    const api = await createApiServer({
+      bindAddress: config.bindAddress,
+      port: config.port,
+      advertiseAddress: config.advertiseAddress,
+      serviceCidr: config.serviceCidr,
+      nodePortRange: config.nodePortRange,
+      defaultNotReadyTolerationSeconds: config.defaultNotReadyTolerationSeconds,
+      defaultUnreachableTolerationSeconds: config.defaultUnreachableTolerationSeconds,
+    }, {
+      store, cache, clock, log,
+      tls: { cert: pki.serving.certPem, key: pki.serving.keyPem, ca: pki.ca.certPem },
+      authenticate: (req) => auth.authenticateRequest(req),
+      authenticateToken: (t, audiences) => auth.authenticateToken(t, audiences),
+      version: serverVersion(),
+    });
+
+    const apiAbort = new AbortController();
+    const apiRun = spawn(apiAbort.signal, log, 'apiserver', (s) => api.run(s));
+    const compactAbort = new AbortController();
+    const compactRun = spawn(compactAbort.signal, log, 'compactor', (s) => compactor({ store, clock, log: log.child({ component: 'compactor' }) }).run(s));
+    await waitReady(api, signal);
+    log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
+
+    const done = (async () => {
+      await new Promise<void>((resolve) => { if (signal.aborted) resolve(); else signal.addEventListener('abort', () => resolve(), { once: true }); });
+      log.info('shutting down');
+      compactAbort.abort();
+      await compactRun;
+      apiAbort.abort();
+      await apiRun;
+      cacheAbort.abort();
+      await cacheRun;
+      await store.close();
+      log.info('stopped');
+    })();
+    return { api, done };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+/** The server's own readiness: the registry answers a list through the in-process client. */
+async function waitReady(api: ApiServer, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  await api.rest.list(api.index.lookup('', 'v1', 'namespaces')!, '', { limit: 1 });
+}
+
+/** k3s keeps a generated token at server/token; so do we, in the data dir. */
+async function loadOrCreateToken(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'token');
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = randomBytes(24).toString('hex');
+  await writeFile(path, token + '\n', { mode: 0o600 });
+  return token;
+}
+
+/** The datastore seen as the PKI's shared secret store. */
+function pkiStoreOf(store: Store): PkiStore {
+  return {
+    async get(key) { return (await store.get(key))?.value; },
+    async create(key, value) {
+      try { await store.create(key, value); return true; } catch (err) { if (err instanceof KeyExistsError) return false; throw err; }
+    },
+  };
+}
