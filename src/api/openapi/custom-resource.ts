@@ -169,7 +169,8 @@ function validateArray(s: Schema, v: unknown[], path: string, name: string, errs
 }
 
 function tooMany(path: string, actual: number, max: number): FieldError {
-  return { field: path, type: 'FieldValueTooMany', value: actual, detail: `must have at most ${max} items` };
+  // formatFieldError does not print values for TooMany; upstream prints "Too many: <actual>: must have at most <max> items".
+  return { field: path, type: 'FieldValueTooMany', value: actual, detail: `${actual}: must have at most ${max} items` };
 }
 
 function validateObject(s: Schema, v: Record<string, unknown>, path: string, name: string, errs: FieldError[], isRoot: boolean): void {

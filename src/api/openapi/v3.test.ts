@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import assert from 'node:assert/strict';
 import { defineResource } from '../resource.js';
 import { crdDefinitions } from './crd.js';
@@ -81,9 +82,9 @@ test('core/v1 subresources, virtual resources and CRDs', () => {
   assert.deepEqual(Object.keys(authz.paths), ['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']);
   assert.equal((authz.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'] as Record<string, Op>).post?.operationId, 'createAuthorizationV1SelfSubjectAccessReview');
 
-  const crd = {
+  const crd: CustomResourceDefinition = {
     apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'crontabs.stable.example.com' },
-    spec: { group: 'stable.example.com', scope: 'Namespaced' as const, names: { plural: 'crontabs', kind: 'CronTab' },
+    spec: { group: 'stable.example.com', scope: 'Namespaced', names: { plural: 'crontabs', kind: 'CronTab' },
       versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { cronSpec: { type: 'string' } } } } } } }] },
   };
   const crontabs = defineResource({ group: 'stable.example.com', version: 'v1', kind: 'CronTab', plural: 'crontabs', scope: 'Namespaced' });
