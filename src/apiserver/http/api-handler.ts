@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, internal, notAcceptable, statusError, unauthorized } from '../../api/errors.js';
 import type { Logger } from '../../base/log.js';
+import { openapiV2ProtobufContentType } from '../../api/openapi/v2.js';
 import type { UserInfo } from '../context.js';
 import type { ResourceIndex } from '../registry/resource-index.js';
 import { aggregatedDiscovery, apiResourceList, legacyApiGroup, legacyApiGroupList, legacyApiVersions } from './discovery.js';
@@ -91,7 +92,7 @@ export function apiHandler(deps: ApiHandlerDeps) {
       const wantsProto = accept.some((m) => m.type.includes('protobuf'));
       if (wantsProto || path === '/swagger-2.0.0.pb-v1') {
         const body = deps.openapi.v2Protobuf();
-        res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'Content-Length': body.length });
+        res.writeHead(200, { 'Content-Type': openapiV2ProtobufContentType, 'Content-Length': body.length });
         res.end(body);
         return;
       }
