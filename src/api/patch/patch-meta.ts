@@ -32,6 +32,8 @@ export interface PatchMeta {
   field(name: string): PatchMeta | undefined;
   /** Whether `name` is a declared property (a "named field" in structured-merge-diff terms). */
   hasField(name: string): boolean;
+  /** Whether `name` is a required property (required fields are always serialized, even when empty). */
+  isRequired(name: string): boolean;
   /** A list's element. */
   items(): PatchMeta;
 }
@@ -47,6 +49,7 @@ export const untypedMeta: PatchMeta = Object.freeze({
   default: undefined,
   field: (): PatchMeta => untypedMeta,
   hasField: (): boolean => false,
+  isRequired: (): boolean => false,
   items: (): PatchMeta => untypedMeta,
 });
 
@@ -59,6 +62,7 @@ export interface SchemaObject {
   properties?: Record<string, SchemaObject>;
   additionalProperties?: SchemaObject | boolean;
   items?: SchemaObject;
+  required?: string[];
   default?: unknown;
   'x-kubernetes-patch-strategy'?: string;
   'x-kubernetes-patch-merge-key'?: string;
@@ -149,6 +153,9 @@ export function patchMetaFromDefinitions(defs: Definitions, rootDefinitionName: 
       hasField(name) {
         return !!schema.properties && Object.prototype.hasOwnProperty.call(schema.properties, name);
       },
+      isRequired(name) {
+        return Array.isArray(schema.required) && schema.required.includes(name);
+      },
       items() {
         itemsMeta ??= schema.items ? fromSchema(schema.items, undefined) : untypedMeta;
         return itemsMeta;
@@ -176,6 +183,7 @@ export function patchMetaFromDefinitions(defs: Definitions, rootDefinitionName: 
       default: prop.default !== undefined ? prop.default : base.default,
       field: (name) => base.field(name),
       hasField: (name) => base.hasField(name),
+      isRequired: (name) => base.isRequired(name),
       items: () => base.items(),
     };
   }

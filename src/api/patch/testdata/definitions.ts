@@ -92,6 +92,7 @@ export const definitions: Definitions = {
   },
   'io.k8s.api.core.v1.PodSpec': {
     type: 'object',
+    required: ['containers'],
     properties: {
       containers: mergeList('io.k8s.api.core.v1.Container', 'name'),
       initContainers: mergeList('io.k8s.api.core.v1.Container', 'name'),
