@@ -1,0 +1,6 @@
+import type { ResourceDefinition } from '../../resource.js';
+import { endpointSlices } from './endpoint-slices.js';
+
+export * from './endpoint-slices.js';
+
+export const discoveryResources: ResourceDefinition[] = [endpointSlices] as ResourceDefinition[];
