@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { storageClasses, storageClassNameCell } from './storage-classes.js';
-import { csiDrivers } from './csi-drivers.js';
+import { storageClasses, storageClassNameCell, type StorageClassObject } from './storage-classes.js';
+import { csiDrivers, type CSIDriverObject } from './csi-drivers.js';
 import { volumeAttachments } from './volume-attachments.js';
 
 test('StorageClass defaults, immutability and cells', () => {
-  const sc = { metadata: { name: 'local', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'rancher.io/local-path' };
+  const sc: StorageClassObject = { metadata: { name: 'local', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'rancher.io/local-path' };
   storageClasses.defaults!(sc);
   assert.equal(sc.reclaimPolicy, 'Delete');
   assert.equal(storageClassNameCell(sc), 'local (default)');
@@ -14,7 +14,7 @@ test('StorageClass defaults, immutability and cells', () => {
 });
 
 test('CSIDriver defaults and printer, VolumeAttachment source rule', () => {
-  const d = { metadata: { name: 'hostpath.csi.k8s.io' } };
+  const d = { metadata: { name: 'hostpath.csi.k8s.io' } } as CSIDriverObject;
   csiDrivers.defaults!(d);
   assert.deepEqual(csiDrivers.printerColumns!.slice(0, 6).map((c) => c.cell(d, 0)), [true, false, false, '<unset>', false, 'Persistent']);
   assert.deepEqual(csiDrivers.validate!(d), []);
