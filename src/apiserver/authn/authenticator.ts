@@ -13,7 +13,8 @@ export interface AuthnRequest {
 
 /** The parts of a tls.TLSSocket authentication reads. */
 export interface TlsPeer {
-  getPeerCertificate(detailed?: boolean): { raw?: Buffer; subject?: Record<string, string | string[]> } | object;
+  /** Node returns {} when the peer sent no certificate. */
+  getPeerCertificate(detailed?: boolean): { raw?: Buffer } | object;
 }
 
 /** A bearer token accepted as-is: the admin token, agent/node join tokens. */
@@ -78,8 +79,14 @@ export function bearerToken(req: AuthnRequest): string | undefined {
   return undefined;
 }
 
-function asList(v: string | string[] | undefined): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+/** The attributes of a subject as Node prints it (one `KEY=value` per line, RFC 4514 escapes). */
+export function subjectAttributes(subject: string): Array<[string, string]> {
+  return subject.split('\n').filter(Boolean).map((line) => {
+    const eq = line.indexOf('=');
+    const value = line.slice(eq + 1).replace(/\\(?:([0-9A-Fa-f]{2})|(.))/g,
+      (_m, hex: string | undefined, ch: string | undefined) => (hex ? String.fromCharCode(parseInt(hex, 16)) : ch!));
+    return [line.slice(0, eq), value];
+  });
 }
 
 export function createAuthenticator(config: AuthenticatorConfig): Authenticator {
@@ -92,17 +99,18 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
   function fromClientCertificate(req: AuthnRequest): UserInfo | undefined {
     const socket = req.socket as Partial<TlsPeer>;
     if (typeof socket.getPeerCertificate !== 'function') return undefined;
-    const peer = socket.getPeerCertificate(false) as { raw?: Buffer; subject?: Record<string, string | string[]> };
-    if (!peer?.raw || !peer.subject) return undefined;
+    const peer = socket.getPeerCertificate(false) as { raw?: Buffer };
+    if (!peer?.raw) return undefined;
     const cert = new X509Certificate(peer.raw);
     const now = clock.now();
     const verified = cert.checkIssued(ca) && cert.verify(ca.publicKey)
       && Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo)
       && (cert.keyUsage === undefined || cert.keyUsage.includes('1.3.6.1.5.5.7.3.2'));
     if (!verified) throw unauthorized();
-    const cn = asList(peer.subject['CN'])[0];
+    const attributes = subjectAttributes(cert.subject);
+    const cn = attributes.find(([k]) => k === 'CN')?.[1];
     if (!cn) throw unauthorized();
-    return { username: cn, groups: asList(peer.subject['O']) };
+    return { username: cn, groups: attributes.filter(([k]) => k === 'O').map(([, v]) => v) };
   }
 
   function fromStaticToken(token: string): UserInfo | undefined {

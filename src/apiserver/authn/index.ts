@@ -1,4 +1,4 @@
-export { authenticatedGroup, bearerToken, createAuthenticator } from './authenticator.js';
+export { authenticatedGroup, bearerToken, createAuthenticator, subjectAttributes } from './authenticator.js';
 export type { Authenticator, AuthenticatorConfig, AuthnRequest, StaticToken, TlsPeer } from './authenticator.js';
 export {
   issueServiceAccountToken, keyIdOf, serviceAccountUser, serviceAccountUsername, verifyServiceAccountToken,
