@@ -18,6 +18,9 @@ import { ipAt, parseCidr } from '../network/cidr.js';
 import type { ServerConfig } from './commands/server-flags.js';
 import { serverVersion } from './version.js';
 
+/** The `iss` of service-account tokens, as upstream's default. */
+export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
+
 export interface RunningServer {
   api: ApiServer;
   /** Resolves when everything has stopped after `signal` aborted. */
@@ -59,8 +62,9 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
 
     const auth = createAuthenticator({
       caCertPem: pki.ca.certPem,
-      tokens: [{ token, user: { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] } }],
-      serviceAccountPublicKeyPem: pki.serviceAccount.publicKeyPem,
+      // The cluster token is the admin's and the agents' join secret, as in k3s.
+      staticTokens: [{ token, user: { username: 'system:admin', groups: ['system:masters', 'system:authenticated'] } }],
+      serviceAccounts: { publicKeysPem: [pki.serviceAccount.publicKeyPem], issuers: [serviceAccountIssuer] },
       clock,
     });
     const api = await createApiServer({
@@ -74,7 +78,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     }, {
       store, cache, clock, log,
       tls: { cert: pki.serving.certPem, key: pki.serving.keyPem, ca: pki.ca.certPem },
-      authenticate: (req) => auth.authenticateRequest(req),
+      authenticate: (req) => auth.authenticate(req),
       authenticateToken: (t, audiences) => auth.authenticateToken(t, audiences),
       version: serverVersion(),
     });

@@ -67,7 +67,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const ctx: RequestContext = {
       user,
       dryRun: dryRunOf(query),
-      fieldManager: query.get('fieldManager') ?? undefined,
+      fieldManager: query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']),
       fieldValidation: fieldValidationOf(query),
       warnings: [],
     };
@@ -349,6 +349,12 @@ async function readDeleteOptions(req: IncomingMessage, query: URLSearchParams): 
   const pre = body.preconditions as { uid?: string; resourceVersion?: string } | undefined;
   if (pre && typeof pre === 'object') opts.preconditions = { uid: pre.uid ?? undefined, resourceVersion: pre.resourceVersion ?? undefined };
   return opts;
+}
+
+/** Upstream's default field manager: the user agent up to its first '/' (`kubectl`, `node-fetch`). */
+function managerFromUserAgent(ua: string | undefined): string {
+  const name = (ua ?? '').split('/')[0]!.trim();
+  return name ? name.slice(0, 128) : 'unknown';
 }
 
 function dryRunOf(query: URLSearchParams): boolean {

@@ -268,7 +268,7 @@ export class RestStorage {
         const errors = this.deps.validator.validateUpdate(def, next, current, opts.subresource);
         if (errors.length) throw invalid(def.kind, def.group, name, errors);
         await this.deps.admission.validate(attrs);
-        this.deps.validator.trackManagedFields(def, current, next, ctx, opts.operation ?? 'Update', clock.now());
+        this.deps.validator.trackManagedFields(def, current, next, ctx, opts.operation ?? 'Update', clock.now(), opts.subresource === 'status' ? 'status' : undefined);
         // A deleted object whose last finalizer just went away is gone now.
         if (this.#readyToDelete(def, next)) {
           if (ctx.dryRun) return { object: next, created: false };

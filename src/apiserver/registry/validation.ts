@@ -7,7 +7,7 @@ import type { RequestContext } from '../context.js';
 export interface ObjectValidator {
   validateCreate(def: ResourceDefinition, obj: KubeObject): FieldError[];
   validateUpdate(def: ResourceDefinition, obj: KubeObject, old: KubeObject, subresource?: string): FieldError[];
-  trackManagedFields(def: ResourceDefinition, old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, operation: 'Update' | 'Apply', now: number): void;
+  trackManagedFields(def: ResourceDefinition, old: KubeObject | undefined, obj: KubeObject, ctx: RequestContext, operation: 'Update' | 'Apply', now: number, subresource?: string): void;
 }
 
 export type ManagedFieldsTracker = ObjectValidator['trackManagedFields'];
