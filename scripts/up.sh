@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# One command to a working single-node cluster: installs what is missing (Debian packages, npm
+# dependencies), builds, and starts `k8ts server`. Extra arguments go to `k8ts server`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1mk8ts:\033[0m %s\n' "$*"; }
+
+say "checking the Debian packages a node needs"
+bash scripts/install-deps.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
+  say "installing npm dependencies (npm ci; better-sqlite3 builds from source, ~90 s)"
+  npm ci --no-audit --no-fund
+fi
+say "building"
+npm run build >/dev/null
+data_dir=/var/lib/k8ts
+for arg in "$@"; do case "$arg" in --data-dir=*) data_dir=${arg#--data-dir=};; esac; done
+say "starting k8ts server (data in $data_dir); Ctrl-C stops it"
+node dist/src/cli/main.js server "$@" &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
+for _ in $(seq 1 100); do
+  if [ -f "$data_dir/kubeconfig.yaml" ] && kubectl --kubeconfig "$data_dir/kubeconfig.yaml" get --raw /readyz >/dev/null 2>&1; then
+    say "cluster ready. Use it with:"
+    echo
+    echo "  export KUBECONFIG=$data_dir/kubeconfig.yaml"
+    echo "  kubectl get nodes"
+    echo "  kubectl create deployment web --image=nginx --replicas=3"
+    echo
+    break
+  fi
+  kill -0 $pid 2>/dev/null || { say "k8ts server exited"; wait $pid; exit 1; }
+  sleep 0.1
+done
+wait $pid

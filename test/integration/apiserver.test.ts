@@ -1,0 +1,105 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { ConfigMap } from 'kubernetes-types/core/v1.js';
+import type { Deployment } from 'kubernetes-types/apps/v1.js';
+import { configMaps, deployments, namespaces } from '../../src/api/resources/index.js';
+import type { Kube } from '../../src/api/types.js';
+import { isAlreadyExists, isConflict, isNotFound, isInvalid, StatusError } from '../../src/api/errors.js';
+import { restClient } from '../../src/client/rest-client.js';
+import type { Client } from '../../src/client/types.js';
+import { startTestServer, type TestServer } from '../fixtures/server.js';
+
+let server: TestServer;
+let http: ReturnType<typeof restClient>;
+
+before(async () => {
+  server = await startTestServer();
+  const kc = parseYaml(await readFile(server.kubeconfig, 'utf8')) as {
+    clusters: { cluster: { 'certificate-authority-data': string } }[];
+    users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
+  };
+  http = restClient({
+    server: server.url,
+    ca: Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64'),
+    cert: Buffer.from(kc.users[0]!.user['client-certificate-data'], 'base64'),
+    key: Buffer.from(kc.users[0]!.user['client-key-data'], 'base64'),
+  });
+});
+
+after(async () => {
+  http?.close();
+  await server?.stop();
+});
+
+const cm = (name: string, data: Record<string, string> = { a: '1' }): Kube<ConfigMap> => ({ metadata: { name, namespace: 'default' }, data });
+
+for (const [label, clientOf] of [['https', () => http], ['in-process', () => server.client]] as const) {
+  test(`${label}: create, get, list, update with resourceVersion preconditions, delete`, async () => {
+    const c: Client = clientOf();
+    const name = `cm-${label}`;
+    const created = await c.create(configMaps, cm(name));
+    assert.ok(created.metadata.uid);
+    assert.ok(created.metadata.resourceVersion);
+    assert.match(created.metadata.creationTimestamp!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    await assert.rejects(c.create(configMaps, cm(name)), (e) => isAlreadyExists(e));
+
+    const got = await c.get(configMaps, 'default', name);
+    assert.deepEqual(got.data, { a: '1' });
+    const updated = await c.update(configMaps, { ...got, data: { a: '2' } });
+    assert.notEqual(updated.metadata.resourceVersion, got.metadata.resourceVersion);
+    await assert.rejects(c.update(configMaps, { ...got, data: { a: '3' } }), (e) => isConflict(e));
+
+    const list = await c.list(configMaps, { namespace: 'default', fieldSelector: `metadata.name=${name}` });
+    assert.deepEqual(list.items.map((i) => i.metadata.name), [name]);
+    assert.ok(Number(list.metadata.resourceVersion) >= Number(updated.metadata.resourceVersion));
+
+    await c.delete(configMaps, 'default', name);
+    await assert.rejects(c.get(configMaps, 'default', name), (e) => isNotFound(e));
+  });
+}
+
+test('the system namespaces and the kubernetes Service exist from the start', async () => {
+  const ns = await server.client.list(namespaces);
+  const names = ns.items.map((n) => n.metadata.name).sort();
+  for (const want of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) assert.ok(names.includes(want), `missing ${want}`);
+});
+
+test('a namespaced object in a missing namespace is refused with 404', async () => {
+  await assert.rejects(server.client.create(configMaps, { metadata: { name: 'x', namespace: 'nope' }, data: {} }),
+    (e) => e instanceof StatusError && e.code === 404 && e.message === 'namespaces "nope" not found');
+});
+
+test('deployments get defaults and generation; bad input is a 422 with causes and changes nothing', async () => {
+  const d = await server.client.create(deployments, {
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+  } as Kube<Deployment>);
+  assert.equal(d.spec!.replicas, 1);
+  assert.equal(d.spec!.strategy!.type, 'RollingUpdate');
+  assert.equal(d.metadata.generation, 1);
+  assert.equal(d.spec!.template.spec!.containers[0]!.imagePullPolicy, 'Always');
+  await assert.rejects(server.client.create(deployments, {
+    metadata: { name: 'bad', namespace: 'default' },
+    spec: { replicas: -1, selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'y' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } },
+  } as Kube<Deployment>), (e) => isInvalid(e) && (e as StatusError).status.details!.causes!.some((c) => c.field === 'spec.replicas'));
+  await assert.rejects(server.client.get(deployments, 'default', 'bad'), (e) => isNotFound(e));
+});
+
+test('watch replays from a resourceVersion and follows live changes in order', async () => {
+  const first = await server.client.create(configMaps, cm('w1'));
+  const abort = new AbortController();
+  const seen: string[] = [];
+  const watching = (async () => {
+    for await (const e of http.watch(configMaps, { namespace: 'default', resourceVersion: first.metadata.resourceVersion }, abort.signal)) {
+      seen.push(`${e.type} ${e.object.metadata.name}`);
+      if (seen.length === 3) abort.abort();
+    }
+  })();
+  const w2 = await server.client.create(configMaps, cm('w2'));
+  await server.client.update(configMaps, { ...w2, data: { b: '2' } });
+  await server.client.delete(configMaps, 'default', 'w1');
+  await watching;
+  assert.deepEqual(seen, ['ADDED w2', 'MODIFIED w2', 'DELETED w1']);
+});
