@@ -31,6 +31,13 @@ interface Row {
 interface EventRow extends Row { prev_value: Buffer | null; prev_create_revision: number | null }
 
 const columns = 'id, name, created, deleted, create_revision, prev_revision, value';
+const prefixed = (t: string) => columns.split(', ').map((c) => `${t}.${c}`).join(', ');
+const newestPerName = `
+  SELECT name, MAX(id) AS id FROM log
+  WHERE name >= :prefix AND (:after IS NULL OR name > :after) AND (:hi IS NULL OR name < :hi)
+    AND substr(name, 1, length(:prefix)) = :prefix AND id <= :rev
+  GROUP BY name`;
+interface ListParams { after: string | null; hi: string | null; prefix: string; rev: number; limit: number }
 const compactedKey = 'compact_revision';
 /** Rows removed per compaction transaction, so a big compaction does not stall the event loop. */
 const compactStep = 5000;
@@ -42,8 +49,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 
 /**
  * The embedded datastore: a kine-like MVCC log in one SQLite table (see schema.ts). better-sqlite3
- * is synchronous, so every operation runs to completion inside one JavaScript turn: a write and
- * the notification of its watchers can never interleave with another write.
+ * is synchronous, so every read, and every batch of writes with the notification of its
+ * watchers, runs to completion inside one JavaScript turn: nothing interleaves with it.
  */
 export class SqliteStore implements Store {
   readonly #db: Db;
@@ -53,10 +60,13 @@ export class SqliteStore implements Store {
   #revision: number;
   #compacted: number;
   #closed = false;
+  #pending: { apply: () => { result: unknown; event: StoreEvent }; resolve(v: unknown): void; reject(e: unknown): void }[] = [];
+  #flushScheduled = false;
   readonly #stmt: {
     latest: Statement<[string], Row>;
     insert: Statement<[number, string, number, number, number, number, Buffer]>;
-    listAll: Statement<{ after: string | null; hi: string | null; prefix: string; rev: number; limit: number }, Row>;
+    listAll: Statement<ListParams, Row>;
+    listAllSorted: Statement<ListParams, Row>;
     replay: Statement<{ pos: number; lo: string; hi: string | null; prefix: string; limit: number }, EventRow>;
     setMeta: Statement<[string, number]>;
   };
@@ -80,14 +90,12 @@ export class SqliteStore implements Store {
     this.#stmt = {
       latest: db.prepare(`SELECT ${columns} FROM log WHERE name = ? ORDER BY id DESC LIMIT 1`),
       insert: db.prepare('INSERT INTO log (id, name, created, deleted, create_revision, prev_revision, value) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      // The newest row per name at or below :rev, live ones only, in key order. (name, id) is indexed,
-      // so the inner GROUP BY walks the index once.
-      listAll: db.prepare(`
-        SELECT ${columns} FROM log WHERE id IN (
-          SELECT MAX(id) FROM log
-          WHERE name >= :prefix AND (:after IS NULL OR name > :after) AND (:hi IS NULL OR name < :hi) AND substr(name, 1, length(:prefix)) = :prefix AND id <= :rev
-          GROUP BY name)
-        AND deleted = 0 ORDER BY name LIMIT :limit`),
+      // The newest row per name at or below :rev, live ones only, in key order. The GROUP BY walks
+      // the (name, id) index as a co-routine, so rows stream out in name order and LIMIT stops the
+      // walk early (a chunk costs its own size, not the whole prefix). That order is what SQLite's
+      // plan gives, not what SQL promises: list() checks it and falls back to listAllSorted.
+      listAll: db.prepare(`SELECT ${prefixed('l')} FROM (${newestPerName}) AS m JOIN log l ON l.id = m.id WHERE l.deleted = 0 LIMIT :limit`),
+      listAllSorted: db.prepare(`SELECT ${prefixed('l')} FROM (${newestPerName}) AS m JOIN log l ON l.id = m.id WHERE l.deleted = 0 ORDER BY m.name LIMIT :limit`),
       replay: db.prepare(`
         SELECT l.id, l.name, l.created, l.deleted, l.create_revision, l.prev_revision, l.value,
                p.value AS prev_value, p.create_revision AS prev_create_revision
@@ -114,54 +122,49 @@ export class SqliteStore implements Store {
     if (revision > this.#revision) throw new Error(`sqlite: revision ${revision} is in the future (current ${this.#revision})`);
     if (revision < this.#compacted) throw new CompactedError(revision, this.#compacted);
     const limit = options.limit && options.limit > 0 ? options.limit : -1;
-    const rows = this.#stmt.listAll.all({ after: options.after ?? null, hi: prefixEnd(prefix) ?? null, prefix, rev: revision, limit: limit < 0 ? -1 : limit + 1 });
+    const params: ListParams = { after: options.after ?? null, hi: prefixEnd(prefix) ?? null, prefix, rev: revision, limit: limit < 0 ? -1 : limit + 1 };
+    let rows = this.#stmt.listAll.all(params);
+    if (!isSortedByName(rows)) rows = this.#stmt.listAllSorted.all(params);
     const more = limit > 0 && rows.length > limit;
     return { kvs: (more ? rows.slice(0, limit) : rows).map(toKeyValue), revision, ...(limit > 0 ? { more } : {}) };
   }
 
-  async create(key: string, value: Uint8Array): Promise<KeyValue> {
-    this.#assertOpen();
+  create(key: string, value: Uint8Array): Promise<KeyValue> {
     const bytes = Buffer.from(value);
-    const kv = this.#write(() => {
+    return this.#enqueue(() => {
       const cur = this.#stmt.latest.get(key);
       if (cur && !cur.deleted) throw new KeyExistsError(key);
-      const id = this.#revision + 1;
+      const id = this.#nextRevision();
       this.#stmt.insert.run(id, key, 1, 0, id, cur?.id ?? 0, bytes);
-      return { key, value: bytes, createRevision: id, modRevision: id };
+      const kv: KeyValue = { key, value: bytes, createRevision: id, modRevision: id };
+      return { result: kv, event: { type: 'put', key, revision: id, kv } };
     });
-    this.#publish({ type: 'put', key, revision: kv.modRevision, kv });
-    return kv;
   }
 
-  async update(key: string, value: Uint8Array, expectedRevision: number): Promise<KeyValue> {
-    this.#assertOpen();
+  update(key: string, value: Uint8Array, expectedRevision: number): Promise<KeyValue> {
     const bytes = Buffer.from(value);
-    const { kv, prev } = this.#write(() => {
+    return this.#enqueue(() => {
       const cur = this.#stmt.latest.get(key);
       if (!cur || cur.deleted) throw new KeyNotFoundError(key);
       const prev = toKeyValue(cur);
       if (cur.id !== expectedRevision) throw new RevisionMismatchError(key, prev);
-      const id = this.#revision + 1;
+      const id = this.#nextRevision();
       this.#stmt.insert.run(id, key, 0, 0, cur.create_revision, cur.id, bytes);
-      return { kv: { key, value: bytes, createRevision: cur.create_revision, modRevision: id }, prev };
+      const kv: KeyValue = { key, value: bytes, createRevision: cur.create_revision, modRevision: id };
+      return { result: kv, event: { type: 'put', key, revision: id, kv, prev } };
     });
-    this.#publish({ type: 'put', key, revision: kv.modRevision, kv, prev });
-    return kv;
   }
 
-  async delete(key: string, expectedRevision?: number): Promise<{ kv: KeyValue; revision: number }> {
-    this.#assertOpen();
-    const result = this.#write(() => {
+  delete(key: string, expectedRevision?: number): Promise<{ kv: KeyValue; revision: number }> {
+    return this.#enqueue(() => {
       const cur = this.#stmt.latest.get(key);
       if (!cur || cur.deleted) throw new KeyNotFoundError(key);
       const kv = toKeyValue(cur);
       if (expectedRevision !== undefined && cur.id !== expectedRevision) throw new RevisionMismatchError(key, kv);
-      const id = this.#revision + 1;
+      const id = this.#nextRevision();
       this.#stmt.insert.run(id, key, 0, 1, cur.create_revision, cur.id, cur.value);
-      return { kv, revision: id };
+      return { result: { kv, revision: id }, event: { type: 'delete', key, revision: id, kv } };
     });
-    this.#publish({ type: 'delete', key, revision: result.revision, kv: result.kv });
-    return result;
   }
 
   async currentRevision(): Promise<number> {
@@ -202,6 +205,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    this.#flush();   // writes already accepted are committed, not dropped
     this.#closed = true;
     this.#notifier.fail(new Error('sqlite: store closed'));
     this.#db.close();
@@ -254,20 +258,80 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Runs `fn` as one immediate transaction and advances the revision once it committed. */
-  #write<T>(fn: () => T): T {
-    const result = this.#db.transaction(fn).immediate();
-    this.#revision += 1;
-    return result;
+  /**
+   * Group commit. Writes issued in the same event-loop turn are applied, in order, inside one
+   * transaction on the next turn (one fsync for all of them), and each promise settles only after
+   * that commit: an acknowledged write is durable. Each write is still atomic on its own: its
+   * check and insert run back to back, and a failed check (KeyExists, RevisionMismatch…) rejects
+   * that write alone. An SQLite failure rolls the whole batch back and rejects every write in it.
+   */
+  #enqueue<T>(apply: () => { result: T; event: StoreEvent }): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('sqlite: store is closed'));
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ apply, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
   }
 
-  #publish(event: StoreEvent): void {
-    this.#notifier.publish([event]);
+  #flush(): void {
+    this.#flushScheduled = false;
+    const ops = this.#pending;
+    this.#pending = [];
+    if (ops.length === 0) return;
+    if (this.#closed) {
+      for (const op of ops) op.reject(new Error('sqlite: store is closed'));
+      return;
+    }
+    const startRevision = this.#revision;
+    const outcomes: ({ ok: true; result: unknown; event: StoreEvent } | { ok: false; error: unknown })[] = [];
+    try {
+      this.#db.transaction(() => {
+        for (const op of ops) {
+          try {
+            outcomes.push({ ok: true, ...op.apply() });
+          } catch (error) {
+            if (!isStoreOutcome(error)) throw error;
+            outcomes.push({ ok: false, error });
+          }
+        }
+      }).immediate();
+    } catch (err) {
+      this.#revision = startRevision;
+      for (const op of ops) op.reject(new Error('sqlite: write failed', { cause: err }));
+      return;
+    }
+    const events: StoreEvent[] = [];
+    for (const o of outcomes) if (o.ok) events.push(o.event);
+    if (events.length > 0) this.#notifier.publish(events);
+    ops.forEach((op, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) op.resolve(o.result);
+      else op.reject(o.error);
+    });
+  }
+
+  /** The revision of the write being applied (inside a flush). */
+  #nextRevision(): number {
+    this.#revision += 1;
+    return this.#revision;
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new Error('sqlite: store is closed');
   }
+}
+
+function isSortedByName(rows: readonly Row[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (rows[i - 1]!.name >= rows[i]!.name) return false;
+  return true;
+}
+
+/** The expected, per-write outcomes of a check: they reject one write, not the batch. */
+function isStoreOutcome(err: unknown): boolean {
+  return err instanceof KeyExistsError || err instanceof KeyNotFoundError || err instanceof RevisionMismatchError;
 }
 
 function toKeyValue(row: Row): KeyValue {

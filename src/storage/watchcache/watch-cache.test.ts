@@ -59,7 +59,7 @@ describe('WatchCache', () => {
     for (const n of ['c', 'a', 'b', 'd']) await store.create(`/registry/pods/ns1/${n}`, obj(n, n));
     await store.create('/registry/pods/ns2/x', obj('x', 'x'));
     await store.create('/other/y', obj('y', 'y'));
-    const { cache, stop } = await startCache(store);
+    const { cache, stop } = await startCache(store, { listChunkSize: 2 });   // the first list takes three pages
     try {
       assert.equal(cache.revision(), await store.currentRevision());
       assert.equal(cache.size(), 5);
@@ -204,7 +204,7 @@ describe('WatchCache', () => {
     const store = new BreakableStore(inner);
     const a = await store.create('/registry/cm/a', obj('a', '1'));
     await store.create('/registry/cm/b', obj('b', '1'));
-    const { cache, stop } = await startCache(store);
+    const { cache, stop } = await startCache(store, { listChunkSize: 1 });
     const w = follow(cache, '/registry/', cache.revision());
     try {
       const keep = await store.create('/registry/cm/keep', obj('keep', '1'));

@@ -42,6 +42,8 @@ export interface WatchCacheOptions<T> {
   historySize?: number;
   /** Events a watcher may have queued before it is moved back to the history (default 10000). */
   maxQueuedEvents?: number;
+  /** Keys per store list call when (re)listing (default 500). */
+  listChunkSize?: number;
   /** Waits between attempts after the store watch breaks (default 100 ms doubling to 5 s). */
   backoff?: { initialMs: number; maxMs: number };
 }
@@ -61,6 +63,7 @@ export class WatchCache<T> {
   readonly #decode: (kv: KeyValue) => T;
   readonly #log: Logger;
   readonly #maxQueued: number;
+  readonly #listChunk: number;
   readonly #backoff: { initialMs: number; maxMs: number };
   readonly #objects = new Map<string, Entry<T>>();
   readonly #keys = new SortedKeys();
@@ -78,6 +81,7 @@ export class WatchCache<T> {
     this.#decode = options.decode;
     this.#log = options.log ?? silentLogger;
     this.#maxQueued = options.maxQueuedEvents ?? 10_000;
+    this.#listChunk = options.listChunkSize ?? 500;
     this.#backoff = options.backoff ?? { initialMs: 100, maxMs: 5000 };
     this.#history = new EventHistory(options.historySize ?? 5000, 0);
     // `ready` is awaited by whoever serves requests; a rejection on shutdown must not be "unhandled".
@@ -182,12 +186,11 @@ export class WatchCache<T> {
 
   /** Lists the store and makes the cache equal to it, emitting the differences as events. */
   async #relist(): Promise<void> {
-    const { kvs, revision } = await this.#store.list(this.#prefix);
     if (!this.#synced) {
-      for (const kv of kvs) {
+      const revision = await this.#listPages((kv) => {
         const object = this.#tryDecode(kv);
         if (object !== undefined) this.#objects.set(kv.key, { object, modRevision: kv.modRevision, createRevision: kv.createRevision });
-      }
+      });
       this.#keys.reset(this.#objects.keys());
       this.#history.reset(revision);
       this.#advance(revision);
@@ -201,11 +204,11 @@ export class WatchCache<T> {
     // list revision, so followers converge on the store's state.
     const seen = new Set<string>();
     const events: StoreEvent[] = [];
-    for (const kv of kvs) {
+    const revision = await this.#listPages((kv) => {
       seen.add(kv.key);
       const cur = this.#objects.get(kv.key);
       if (!cur || cur.modRevision !== kv.modRevision) events.push({ type: 'put', key: kv.key, revision: kv.modRevision, kv });
-    }
+    });
     events.sort((a, b) => a.revision - b.revision);
     for (const [key, cur] of this.#objects) {
       if (!seen.has(key)) {
@@ -215,6 +218,20 @@ export class WatchCache<T> {
     this.#log.info('watch cache: relisted', { prefix: this.#prefix, revision, changes: events.length });
     this.#apply(events, { synthetic: true });
     this.#advance(revision);
+  }
+
+  /**
+   * Reads the whole prefix at one revision in chunks, handing each key to `each` as it comes, so
+   * the raw values of every object are never all in memory at once. Returns the revision.
+   */
+  async #listPages(each: (kv: KeyValue) => void): Promise<number> {
+    let page = await this.#store.list(this.#prefix, { limit: this.#listChunk });
+    const revision = page.revision;
+    for (;;) {
+      for (const kv of page.kvs) each(kv);
+      if (!page.more || page.kvs.length === 0) return revision;
+      page = await this.#store.list(this.#prefix, { limit: this.#listChunk, after: page.kvs.at(-1)!.key, revision });
+    }
   }
 
   #apply(events: readonly StoreEvent[], { synthetic = false } = {}): void {
