@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { isStatusError, type StatusError } from '../errors.js';
 import { createProtobufDecoder, decodeKubernetesProtobuf, protobufMagic } from './decode.js';
@@ -9,6 +10,8 @@ import { loadProtobufSchema } from './schema.js';
 import { captureCases, normalizeJson, sourceTestdataDir } from './testdata/cases.js';
 
 const testdata = sourceTestdataDir();
+// Beside this module (copied into dist/ with the schema, which it imports relatively).
+const conversionsProto = fileURLToPath(new URL('./testdata/conversions.proto', import.meta.url));
 const fixture = (name: string): Uint8Array => readFileSync(join(testdata, `${name}.bin`));
 const expectedJson = (name: string): unknown => JSON.parse(readFileSync(join(testdata, `${name}.json`), 'utf8'));
 
@@ -132,7 +135,7 @@ test('list wrappers, renamed fields and non-omitempty zero values', () => {
 });
 
 test('time, micro time, duration, raw extension and managed fields conversions', () => {
-  const decoder = createProtobufDecoder(loadProtobufSchema([join(testdata, 'conversions.proto')]));
+  const decoder = createProtobufDecoder(loadProtobufSchema([conversionsProto]));
   const raw = encode([
     [1, [[1, 1714979289], [2, 999]]],
     [2, [[1, 1714979289], [2, 123456789]]],
@@ -171,7 +174,7 @@ test('malformed bodies are 400 BadRequest', () => {
   assert.equal(statusOf(() => decodeKubernetesProtobuf(badObject)).code, 400);
   assert.equal(statusOf(() => decodeKubernetesProtobuf(body('', '', new Uint8Array()))).code, 400);
   const badRaw = encode([[4, [[1, new TextEncoder().encode('{not json')]]]]);
-  const decoder = createProtobufDecoder(loadProtobufSchema([join(testdata, 'conversions.proto')]));
+  const decoder = createProtobufDecoder(loadProtobufSchema([conversionsProto]));
   assert.equal(statusOf(() => decoder.decodeMessage('k8ts.test.Conversions', badRaw)).code, 400);
 });
 

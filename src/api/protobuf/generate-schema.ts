@@ -208,6 +208,9 @@ function generate(apiDir: string, machineryDir: string, tag: string, outDir: str
   }
 }
 
-const [apiDir, machineryDir, tag] = process.argv.slice(2);
-if (!apiDir || !machineryDir || !tag) throw new Error('usage: generate-schema.ts <kubernetes/api git dir> <kubernetes/apimachinery git dir> <tag>');
-generate(apiDir, machineryDir, tag, join(dirname(fileURLToPath(import.meta.url)), 'schema'));
+// Runs only when executed directly (the module is compiled with the rest of src/ but never imported).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const [apiDir, machineryDir, tag] = process.argv.slice(2);
+  if (!apiDir || !machineryDir || !tag) throw new Error('usage: generate-schema.ts <kubernetes/api git dir> <kubernetes/apimachinery git dir> <tag>');
+  generate(apiDir, machineryDir, tag, join(dirname(fileURLToPath(import.meta.url)), 'schema'));
+}

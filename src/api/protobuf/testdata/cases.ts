@@ -70,6 +70,10 @@ export const captureCases: readonly CaptureCase[] = [
     args: ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'] },
   { name: 'autoscale-v1', kubectl: '1.32', dryRun: true, path: /^\/apis\/autoscaling\/v1\/namespaces\/default\/horizontalpodautoscalers(\?|$)/,
     args: ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'] },
+  { name: 'create-deployment-1.32', kubectl: '1.32', dryRun: true, path: /^\/apis\/apps\/v1\/namespaces\/default\/deployments(\?|$)/,
+    args: ['create', 'deployment', 'web', '--image=nginx:1.27', '--replicas=2', '--port=8080'] },
+  { name: 'create-secret-custom-type-1.32', kubectl: '1.32', dryRun: true, path: /^\/api\/v1\/namespaces\/default\/secrets(\?|$)/,
+    args: ['create', 'secret', 'generic', 'bin', '--from-literal=k=v', '--type=example.com/custom'] },
   { name: 'create-token', kubectl: '1.33', path: /^\/api\/v1\/namespaces\/default\/serviceaccounts\/builder\/token(\?|$)/,
     args: ['create', 'token', 'builder', '--duration=1h', '--audience=https://kubernetes.default.svc', '--audience=vault'],
     expected: {
