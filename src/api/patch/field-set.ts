@@ -133,7 +133,7 @@ export class FieldSet {
   paths(): PathElement[][] {
     const out: PathElement[][] = [];
     const walk = (node: FieldSet, prefix: PathElement[]): void => {
-      const sorted = [...node.children.keys()].sort(comparePE);
+      const sorted = sortPEs([...node.children.keys()]);
       for (const pe of sorted) if (node.children.get(pe)!.member) out.push([...prefix, pe]);
       for (const pe of sorted) {
         const c = node.children.get(pe)!;
@@ -147,7 +147,7 @@ export class FieldSet {
   /** The FieldsV1 JSON object, children sorted as upstream sorts path elements. */
   toFieldsV1(): JsonObject {
     const out: JsonObject = {};
-    for (const pe of [...this.children.keys()].sort(comparePE)) {
+    for (const pe of sortPEs([...this.children.keys()])) {
       const c = this.children.get(pe)!;
       if (!c.member && c.isEmpty()) continue;
       const inner: JsonObject = {};
@@ -183,31 +183,41 @@ function mergeInto(into: FieldSet, other: FieldSet): void {
 
 const peOrder: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
+/** Sorts path elements; each is parsed once (field names, the common case, need no parsing). */
+function sortPEs(pes: PathElement[]): PathElement[] {
+  if (pes.every((pe) => pe.startsWith('f:'))) return pes.sort();
+  return pes.map(parsePE).sort(compareParsed).map((p) => p.raw);
+}
+
+interface ParsedPE { type: number; raw: PathElement; rest: string; value?: JsonValue; fields?: [string, JsonValue][] }
+
+function parsePE(pe: PathElement): ParsedPE {
+  const p: ParsedPE = { type: peOrder[pe[0]!] ?? 4, raw: pe, rest: pe.slice(2) };
+  if (pe[0] === 'v') p.value = parseOr(p.rest);
+  if (pe[0] === 'k') p.fields = Object.entries(asObject(parseOr(p.rest))).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+  return p;
+}
+
+function compareParsed(a: ParsedPE, b: ParsedPE): number {
+  if (a.type !== b.type) return a.type - b.type;
+  if (a.value !== undefined || b.value !== undefined) return compareValues(a.value ?? null, b.value ?? null);
+  if (a.fields && b.fields) {
+    for (let i = 0; ; i++) {
+      if (i >= a.fields.length && i >= b.fields.length) return 0;
+      if (i >= a.fields.length) return -1;
+      if (i >= b.fields.length) return 1;
+      if (a.fields[i]![0] !== b.fields[i]![0]) return a.fields[i]![0] < b.fields[i]![0] ? -1 : 1;
+      const c = compareValues(a.fields[i]![1], b.fields[i]![1]);
+      if (c !== 0) return c;
+    }
+  }
+  if (a.raw[0] === 'i') return Number(a.rest) - Number(b.rest);
+  return a.rest < b.rest ? -1 : a.rest > b.rest ? 1 : 0;
+}
+
 /** Upstream PathElement ordering: fields < keys < values < indices, each ordered within. */
 export function comparePE(a: PathElement, b: PathElement): number {
-  const ta = peOrder[a[0]!] ?? 4;
-  const tb = peOrder[b[0]!] ?? 4;
-  if (ta !== tb) return ta - tb;
-  const ra = a.slice(2);
-  const rb = b.slice(2);
-  switch (a[0]) {
-    case 'f': return ra < rb ? -1 : ra > rb ? 1 : 0;
-    case 'i': return Number(ra) - Number(rb);
-    case 'v': return compareValues(parseOr(ra), parseOr(rb));
-    case 'k': {
-      const fa = Object.entries(asObject(parseOr(ra))).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-      const fb = Object.entries(asObject(parseOr(rb))).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-      for (let i = 0; ; i++) {
-        if (i >= fa.length && i >= fb.length) return 0;
-        if (i >= fa.length) return -1;
-        if (i >= fb.length) return 1;
-        if (fa[i]![0] !== fb[i]![0]) return fa[i]![0] < fb[i]![0] ? -1 : 1;
-        const c = compareValues(fa[i]![1], fb[i]![1]);
-        if (c !== 0) return c;
-      }
-    }
-    default: return ra < rb ? -1 : ra > rb ? 1 : 0;
-  }
+  return compareParsed(parsePE(a), parsePE(b));
 }
 
 function parseOr(s: string): JsonValue {
