@@ -80,6 +80,11 @@ export function createPodWorker(deps: PodWorkerDeps): PodWorker {
 
   async function startContainer(pod: Pod, sandboxId: string, ips: string[], a: StartAction, waiting: Map<string, WaitingReason>, signal?: AbortSignal): Promise<void> {
     const c = a.container;
+    if (c.volumeMounts?.length) {
+      // Volumes are the next step; running without the declared mounts would be wrong.
+      waiting.set(c.name, { reason: 'CreateContainerConfigError', message: `volume mounts are not supported by this kubelet yet: ${c.volumeMounts.map((m) => m.name).join(', ')}` });
+      return;
+    }
     const pulled = await images.ensure(pod, c, signal);
     if (isWaiting(pulled)) { waiting.set(c.name, pulled); return; }
     let env: [string, string][];
