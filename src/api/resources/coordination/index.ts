@@ -3,4 +3,4 @@ import { leases } from './leases.js';
 
 export * from './leases.js';
 
-export const coordinationResources: ResourceDefinition[] = [leases] as ResourceDefinition[];
+export const coordinationResources: ResourceDefinition[] = [leases];

@@ -16,9 +16,6 @@ export function validateEvent(ev: EventObject): FieldError[] {
   } else if (ns !== objNs) {
     errs.push(fieldErr.invalid('involvedObject.namespace', objNs, 'does not match event.namespace'));
   }
-  if (ev.type && ev.type !== 'Normal' && ev.type !== 'Warning' && ev.reportingComponent) {
-    errs.push(fieldErr.invalid('type', ev.type, 'has invalid value: must be one of Normal, Warning'));
-  }
   return errs;
 }
 

@@ -41,4 +41,4 @@ export const coreResources: ResourceDefinition[] = [
   bindings, componentStatuses, configMaps, endpoints, events, limitRanges, namespaces, nodes,
   persistentVolumeClaims, persistentVolumes, pods, podTemplates, replicationControllers,
   resourceQuotas, secrets, serviceAccounts, services,
-] as ResourceDefinition[];
+];

@@ -3,4 +3,4 @@ import { endpointSlices } from './endpoint-slices.js';
 
 export * from './endpoint-slices.js';
 
-export const discoveryResources: ResourceDefinition[] = [endpointSlices] as ResourceDefinition[];
+export const discoveryResources: ResourceDefinition[] = [endpointSlices];

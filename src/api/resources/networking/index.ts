@@ -7,4 +7,4 @@ export * from './ingresses.js';
 export * from './ingress-classes.js';
 export * from './network-policies.js';
 
-export const networkingResources: ResourceDefinition[] = [ingressClasses, ingresses, networkPolicies] as ResourceDefinition[];
+export const networkingResources: ResourceDefinition[] = [ingressClasses, ingresses, networkPolicies];

@@ -6,4 +6,4 @@ export * from './policy-rules.js';
 export * from './roles.js';
 export * from './role-bindings.js';
 
-export const rbacResources: ResourceDefinition[] = [clusterRoleBindings, clusterRoles, roleBindings, roles] as ResourceDefinition[];
+export const rbacResources: ResourceDefinition[] = [clusterRoleBindings, clusterRoles, roleBindings, roles];

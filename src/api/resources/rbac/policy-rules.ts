@@ -58,7 +58,7 @@ export function validateSubject(s: Subject, isNamespaced: boolean, path: string)
 }
 
 /** ValidateRoleBinding / ClusterRoleBinding: roleRef kind and group, subjects; roleRef is immutable. */
-export function validateBinding(
+export function validateRBACBinding(
   roleRef: RoleRef | undefined, subjects: Subject[] | undefined, isNamespaced: boolean,
   oldRoleRef?: RoleRef,
 ): FieldError[] {

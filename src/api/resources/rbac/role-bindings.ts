@@ -2,7 +2,7 @@ import type { ClusterRoleBinding, RoleBinding } from 'kubernetes-types/rbac/v1.j
 import type { Kube } from '../../types.js';
 import { defineResource, type PrinterColumn } from '../../resource.js';
 import { age } from '../../printers.js';
-import { defaultSubjects, subjectsStrings, validateBinding, validateRBACName } from './policy-rules.js';
+import { defaultSubjects, subjectsStrings, validateRBACBinding, validateRBACName } from './policy-rules.js';
 
 export type RoleBindingObject = Kube<RoleBinding>;
 export type ClusterRoleBindingObject = Kube<ClusterRoleBinding>;
@@ -22,7 +22,7 @@ export const roleBindings = defineResource<RoleBindingObject>({
   schema: 'io.k8s.api.rbac.v1.RoleBinding',
   nameValidation: validateRBACName,
   defaults: (b) => defaultSubjects(b.subjects, b.roleRef),
-  validate: (b, old) => validateBinding(b.roleRef, b.subjects, true, old?.roleRef),
+  validate: (b, old) => validateRBACBinding(b.roleRef, b.subjects, true, old?.roleRef),
   printerColumns: bindingColumns<RoleBindingObject>('roleBinding'),
 });
 
@@ -31,6 +31,6 @@ export const clusterRoleBindings = defineResource<ClusterRoleBindingObject>({
   schema: 'io.k8s.api.rbac.v1.ClusterRoleBinding',
   nameValidation: validateRBACName,
   defaults: (b) => defaultSubjects(b.subjects, b.roleRef),
-  validate: (b, old) => validateBinding(b.roleRef, b.subjects, false, old?.roleRef),
+  validate: (b, old) => validateRBACBinding(b.roleRef, b.subjects, false, old?.roleRef),
   printerColumns: bindingColumns<ClusterRoleBindingObject>('clusterRoleBinding'),
 });

@@ -3,4 +3,4 @@ import { priorityClasses } from './priority-classes.js';
 
 export * from './priority-classes.js';
 
-export const schedulingResources: ResourceDefinition[] = [priorityClasses] as ResourceDefinition[];
+export const schedulingResources: ResourceDefinition[] = [priorityClasses];

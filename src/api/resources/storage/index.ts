@@ -9,4 +9,4 @@ export * from './csi-drivers.js';
 export * from './csi-nodes.js';
 export * from './volume-attachments.js';
 
-export const storageResources: ResourceDefinition[] = [csiDrivers, csiNodes, storageClasses, volumeAttachments] as ResourceDefinition[];
+export const storageResources: ResourceDefinition[] = [csiDrivers, csiNodes, storageClasses, volumeAttachments];
