@@ -3,7 +3,7 @@
 import { readdirSync, statSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 
-const exts = ['.json', '.proto', '.c'];
+const exts = ['.json', '.proto', '.c', '.bin'];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);

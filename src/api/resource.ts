@@ -53,6 +53,8 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> {
   readonly subresources: Subresources;
   /** OpenAPI definition name (`io.k8s.api.apps.v1.Deployment`); CRDs carry their schema elsewhere. */
   readonly schema?: string;
+  /** A custom resource version's structural schema (the CRD's openAPIV3Schema). */
+  readonly customSchema?: object;
   /** Storage identity: versions of one resource share it (`autoscaling/horizontalpodautoscalers`). */
   readonly storage: { group: string; resource: string; version: string };
   readonly conversion?: Conversion<T>;

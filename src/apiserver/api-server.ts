@@ -121,6 +121,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     protobuf: protobufDecoder(),
     authorizer: allowAuthenticated,
     subresources: httpSubresources,
+    upgrades: {},
     virtual: virtualHandlers(allowAuthenticated, deps.authenticateToken),
     defaultWatchTimeoutSeconds: config.watchTimeoutSeconds,
   });
@@ -144,7 +145,8 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
       cert: deps.tls.cert, key: deps.tls.key, ca: deps.tls.ca,
       requestCert: true, rejectUnauthorized: false,
       keepAlive: true, keepAliveTimeout: 90_000,
-    }, (req, res) => { void handler(req, res); });
+    }, (req, res) => { void handler.handle(req, res); });
+    server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => { void handler.upgrade(req, socket, head); });
     server.headersTimeout = 60_000;
     server.requestTimeout = 0; // watches and log streams are long-lived
     await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Status } from '../../api/types.js';
 import { StatusError, internal, notAcceptable, statusError, unauthorized } from '../../api/errors.js';
 import type { Logger } from '../../base/log.js';
 import { openapiV2ProtobufContentType } from '../../api/openapi/v2.js';
@@ -24,7 +26,10 @@ export interface ApiHandlerDeps {
   index: ResourceIndex;
   log: Logger;
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined> | UserInfo | undefined;
-  resources(req: IncomingMessage, res: ServerResponse, info: ReturnType<typeof requestInfo>, query: URLSearchParams, user: UserInfo): Promise<void>;
+  resources: {
+    handle(req: IncomingMessage, res: ServerResponse, info: ReturnType<typeof requestInfo>, query: URLSearchParams, user: UserInfo): Promise<void>;
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: ReturnType<typeof requestInfo>, query: URLSearchParams, user: UserInfo): Promise<void>;
+  };
   openapi: OpenApiService;
   version: Record<string, string>;
   /** host:port clients should use, for legacy /api discovery. */
@@ -41,7 +46,30 @@ const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/vers
 export function apiHandler(deps: ApiHandlerDeps) {
   const { index, log } = deps;
 
-  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** HTTP Upgrade requests (exec, attach, port-forward): failures answer with a Status before closing. */
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://k8ts');
+    try {
+      const user = await deps.authenticate(req);
+      if (!user) throw unauthorized();
+      const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+      if (!info.isResourceRequest) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+      await deps.resources.upgrade(req, socket, head, info, url.searchParams, user);
+    } catch (err) {
+      const status: Status = err instanceof StatusError ? err.status : internal(err).status;
+      if (!(err instanceof StatusError)) log.error('upgrade failed', { path: url.pathname, err });
+      if (socket.writable) {
+        const body = JSON.stringify(status);
+        socket.end(`HTTP/1.1 ${status.code} ${status.reason || 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      } else {
+        socket.destroy();
+      }
+    }
+  }
+
+  return { handle, upgrade };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://k8ts');
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     try {
@@ -61,14 +89,14 @@ export function apiHandler(deps: ApiHandlerDeps) {
       log.error('request failed', { method: req.method, path, err });
       sendStatus(res, internal(err).status);
     }
-  };
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, user: UserInfo | undefined): Promise<void> {
     if (path === '/version') return sendJson(res, 200, deps.version);
     if (!user) throw unauthorized();
     const method = req.method ?? 'GET';
     const info = requestInfo(method, path, query);
-    if (info.isResourceRequest) return deps.resources(req, res, info, query, user);
+    if (info.isResourceRequest) return deps.resources.handle(req, res, info, query, user);
     if (method !== 'GET' && method !== 'HEAD') throw statusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
     const accept = parseAccept(req.headers.accept);

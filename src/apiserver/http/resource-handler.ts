@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ResourceDefinition } from '../../api/resource.js';
 import type { KubeObject, WatchEvent } from '../../api/types.js';
 import { apiVersionOf, parseApiVersion } from '../../api/types.js';
@@ -27,6 +28,12 @@ export type FieldChecker = (def: ResourceDefinition, obj: Record<string, unknown
 /** Subresources served by other components (log, exec, attach, portforward, proxy, binding, eviction, token). */
 export type SubresourceHandler = (req: IncomingMessage, res: ServerResponse, def: ResourceDefinition, info: RequestInfo, ctx: RequestContext) => Promise<void>;
 
+/**
+ * Subresources reached by an HTTP Upgrade (exec, attach, portforward over SPDY or WebSocket): the
+ * handler owns the socket from here on.
+ */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, def: ResourceDefinition, info: RequestInfo, ctx: RequestContext) => Promise<void>;
+
 /** Resources answered by computation, not storage (access reviews, token reviews). */
 export type VirtualHandler = (def: ResourceDefinition, body: KubeObject, ctx: RequestContext) => Promise<KubeObject>;
 
@@ -44,6 +51,8 @@ export interface ResourceHandlerDeps {
   protobuf?: ProtobufDecoder;
   authorizer: Authorizer;
   subresources: Record<string, SubresourceHandler>;
+  /** Keyed like `subresources`: `<group>/<plural>/<subresource>`. */
+  upgrades: Record<string, UpgradeHandler>;
   virtual: Record<string, VirtualHandler>;
   /** Upstream ends idle watches after 30–60 minutes; tests may shorten it. */
   defaultWatchTimeoutSeconds?: number;
@@ -60,7 +69,22 @@ const patchTypes: Record<string, PatchKind> = {
 export function resourceHandler(deps: ResourceHandlerDeps) {
   const { index, rest, clock } = deps;
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+  /** An Upgrade request for a resource path: only streaming subresources take one. */
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+    const def = index.lookup(info.group, info.version, info.resource);
+    const handler = def && info.subresource && (def.subresources.other ?? []).includes(info.subresource)
+      ? deps.upgrades[`${def.group}/${def.plural}/${info.subresource}`] : undefined;
+    if (!def || !handler) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
+    const verb = req.method === 'GET' ? 'get' : 'create';
+    const decision = await deps.authorizer.authorize(user, { verb, group: def.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name });
+    if (!decision.allowed) throw statusError(403, 'Forbidden', `${info.resource} "${info.name}" is forbidden: User "${user.username}" cannot ${verb} resource "${info.resource}/${info.subresource}" in API group "${def.group}" in the namespace "${info.namespace}"`);
+    void query;
+    await handler(req, socket, head, def, info, { user });
+  }
+
+  return { handle, upgrade };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
     const def = index.lookup(info.group, info.version, info.resource);
     if (!def) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
     if (def.scope === 'Cluster' && info.namespace) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
@@ -150,7 +174,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       default:
         throw methodNotAllowed(`the server does not allow this method on the requested resource`);
     }
-  };
+  }
 
   async function handleSubresource(req: IncomingMessage, res: ServerResponse, def: ResourceDefinition, info: RequestInfo,
     query: URLSearchParams, ctx: RequestContext, accept: MediaType[], ns: string): Promise<void> {

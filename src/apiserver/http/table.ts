@@ -29,15 +29,18 @@ export function toTable(def: ResourceDefinition, items: readonly KubeObject[], m
   now: number; includeObject: IncludeObject; metaVersion: 'v1' | 'v1beta1'; withHeaders?: boolean;
 }): Table {
   const columns = def.printerColumns ?? defaultColumns;
+  // Some upstream printers (core Events) place Name themselves; then it is not implied first.
+  const explicitName = columns.some((c) => c.name === 'Name');
   return {
     kind: 'Table',
     apiVersion: `meta.k8s.io/${opts.metaVersion}`,
     metadata: meta,
-    columnDefinitions: opts.withHeaders === false ? [] : [nameColumn, ...columns.map((c) => ({
+    columnDefinitions: opts.withHeaders === false ? [] : [...(explicitName ? [] : [nameColumn]), ...columns.map((c) => ({
       name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0,
     }))],
     rows: items.map((o) => {
-      const row: Table['rows'][number] = { cells: [o.metadata.name ?? '', ...columns.map((c) => cellValue(c, o, opts.now))] };
+      const cells = columns.map((c) => cellValue(c, o, opts.now));
+      const row: Table['rows'][number] = { cells: explicitName ? cells : [o.metadata.name ?? '', ...cells] };
       if (opts.includeObject === 'Object') row.object = o;
       else if (opts.includeObject === 'Metadata') row.object = partialObjectMetadata(o, opts.metaVersion);
       return row;
