@@ -2,7 +2,7 @@ import type { ResourceDefinition, ScaleSubresource } from '../../api/resource.js
 import type { KubeObject } from '../../api/types.js';
 import { fieldsOf } from '../../api/types.js';
 import { conflict, fieldErr, invalid } from '../../api/errors.js';
-import { formatLabelSelector } from '../../api/selectors/index.js';
+import { formatLabelSelector, labelSelectorString, selectorFromSet } from '../../api/selectors/index.js';
 import type { Mutation } from './rest-storage.js';
 
 function read(obj: unknown, path: string): unknown {
@@ -24,12 +24,18 @@ function write(obj: Record<string, unknown>, path: string, value: unknown): void
   cur[parts[parts.length - 1]!] = value;
 }
 
+/** A LabelSelector (matchLabels/matchExpressions) or, for ReplicationControllers, a plain label map. */
+function selectorString(v: Record<string, unknown>): string {
+  if ('matchLabels' in v || 'matchExpressions' in v) return formatLabelSelector(v as never);
+  return labelSelectorString(selectorFromSet(v as Record<string, string>));
+}
+
 /** The autoscaling/v1 Scale view of a scalable object. */
 export function getScale(def: ResourceDefinition, spec: ScaleSubresource, obj: KubeObject): KubeObject {
   const m = obj.metadata;
   const selectorValue = spec.labelSelectorPath ? read(obj, spec.labelSelectorPath) : undefined;
   const selector = typeof selectorValue === 'string' ? selectorValue
-    : selectorValue && typeof selectorValue === 'object' ? formatLabelSelector(selectorValue as never) : undefined;
+    : selectorValue && typeof selectorValue === 'object' ? selectorString(selectorValue as Record<string, unknown>) : undefined;
   const status: Record<string, unknown> = { replicas: Number(read(obj, spec.statusReplicasPath) ?? 0) };
   if (selector) status.selector = selector;
   const scale = {
