@@ -108,7 +108,7 @@ export class FakeClient implements Client {
 
   // ---- Client ----
 
-  async get<T extends KubeObject>(res: ResourceDefinition<T>, namespace: string, name: string): Promise<T> {
+  async get<T extends KubeObject>(res: ResourceDefinition<T>, namespace: string, name: string, _opts?: { signal?: AbortSignal }): Promise<T> {
     const s = this.#objects.get(this.#key(res, namespace, name));
     if (!s) throw notFound({ resource: res.plural, group: res.group, name });
     return clone(s.obj as T);
