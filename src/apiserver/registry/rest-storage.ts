@@ -183,6 +183,8 @@ export class RestStorage {
     def.defaults?.(obj);
     def.prepareForCreate?.(obj);
     const name = meta.name ?? '';
+    // Answer AlreadyExists before admission allocates anything for a name that is taken.
+    if (name && this.deps.cache.get(storageKey(def, namespace, name))) throw alreadyExists(this.#q(def, name));
     const attrs: AdmissionAttributes = { operation: 'CREATE', def, namespace, name, object: obj, ctx };
     await this.deps.admission.admit(attrs);
     let ok = false;
