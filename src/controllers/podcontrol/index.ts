@@ -1,0 +1,2 @@
+export * from './pod-control.js';
+export * from './slow-start.js';
