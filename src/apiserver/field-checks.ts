@@ -1,7 +1,7 @@
 import type { ResourceDefinition } from '../api/resource.js';
 import { badRequest } from '../api/errors.js';
 import type { Definitions } from '../api/openapi/definitions.js';
-import { cannotHandle, checkObject, pruneUnknownFields, strictDecodingError } from '../api/openapi/decode-check.js';
+import { cannotHandle, checkObject, normalizeNulls, pruneUnknownFields, strictDecodingError } from '../api/openapi/decode-check.js';
 import type { Schema } from '../api/openapi/schema.js';
 import { type RequestContext, warn } from './context.js';
 import type { FieldChecker } from './http/resource-handler.js';
@@ -19,6 +19,7 @@ export function fieldChecker(defs: Definitions, custom: CustomSchemaOps): FieldC
       if (check.typeErrors.length) throw badRequest(cannotHandle(def.kind, def.version, check.typeErrors[0]!));
       report(check.strict, ctx, strictDecodingError(check));
       if (check.unknown.length) pruneUnknownFields(defs, def.schema, obj);
+      normalizeNulls(defs, def.schema, obj);
       return;
     }
     if (def.customSchema) {

@@ -339,3 +339,46 @@ class RawScanner {
     }
   }
 }
+
+/**
+ * JSON nulls as Go's decoder leaves them in the typed object: a null field is absent (nil pointer
+ * or zero value, dropped by omitempty), a null list element or map value becomes its type's zero
+ * value (`{}`, `""`, `0`, `false`). Run after the checks, before defaulting, so that defaulting
+ * and validation see what the Go API server would.
+ */
+export function normalizeNulls(defs: Definitions, definition: string, obj: unknown): void {
+  normalizeWalk(rootNode(defs, definition), obj);
+}
+
+function zeroOf(node: Node): unknown {
+  switch (node.k) {
+    case 'struct': case 'map': return {};
+    case 'string': case 'bytes': return '';
+    case 'int': case 'float': return 0;
+    case 'bool': return false;
+    default: return null;
+  }
+}
+
+function normalizeWalk(node: Node, v: unknown): void {
+  if (v === null || typeof v !== 'object') return;
+  if (node.k === 'struct' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    for (const [key, child] of node.props) {
+      if (!(key in o)) continue;
+      if (o[key] === null) delete o[key];
+      else normalizeWalk(child, o[key]);
+    }
+  } else if (node.k === 'array' && Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === null) v[i] = zeroOf(node.items);
+      else normalizeWalk(node.items, v[i]);
+    }
+  } else if (node.k === 'map' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      if (o[key] === null) o[key] = zeroOf(node.value);
+      else normalizeWalk(node.value, o[key]);
+    }
+  }
+}

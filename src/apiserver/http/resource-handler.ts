@@ -232,6 +232,10 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     if (force && type !== 'apply') throw badRequest('force: Forbidden: may not be specified for non-apply patch');
     return rest.guaranteedUpdate(def, ns, name, ctx, (current) => {
       const patched = deps.patch(type, def, current, body, { ...ctx, force });
+      if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) throw badRequest('the patch did not produce an object');
+      // The patched object is decoded like a body: type errors, unknown fields, Go-style nulls.
+      deps.checkFields(def, patched as unknown as Record<string, unknown>, undefined, ctx);
+      patched.metadata ??= {};
       if (current && patched.metadata?.resourceVersion && patched.metadata.resourceVersion !== current.metadata.resourceVersion) {
         throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural}${def.group ? '.' + def.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
           { name, group: def.group || undefined, kind: def.plural });
