@@ -1,0 +1,46 @@
+/** A typed slot in CycleState, keyed by the plugin that owns it. */
+export interface StateKey<T> {
+  readonly name: string;
+  /** Phantom: carries T. */
+  readonly _type?: T;
+}
+
+export function stateKey<T>(name: string): StateKey<T> {
+  return { name };
+}
+
+/**
+ * Per-pod, per-cycle data: a PreFilter/PreScore writes its slot once, Filter/Score read it.
+ * Preemption clones it before editing (values with a `clone()` method are cloned).
+ */
+export class CycleState {
+  readonly #slots = new Map<string, unknown>();
+  /** Plugins whose Score is skipped this cycle (PreScore returned Skip). */
+  readonly skipScore = new Set<string>();
+  /** Plugins whose Filter is skipped this cycle (PreFilter returned Skip). */
+  readonly skipFilter = new Set<string>();
+
+  write<T>(key: StateKey<T>, value: T): void {
+    this.#slots.set(key.name, value);
+  }
+
+  read<T>(key: StateKey<T>): T {
+    if (!this.#slots.has(key.name)) throw new Error(`cycle state has no ${key.name}: its PreFilter/PreScore did not run`);
+    return this.#slots.get(key.name) as T;
+  }
+
+  tryRead<T>(key: StateKey<T>): T | undefined {
+    return this.#slots.get(key.name) as T | undefined;
+  }
+
+  clone(): CycleState {
+    const c = new CycleState();
+    for (const [k, v] of this.#slots) {
+      const cloneable = v as { clone?: () => unknown } | null;
+      c.#slots.set(k, cloneable && typeof cloneable === 'object' && typeof cloneable.clone === 'function' ? cloneable.clone() : v);
+    }
+    for (const s of this.skipScore) c.skipScore.add(s);
+    for (const s of this.skipFilter) c.skipFilter.add(s);
+    return c;
+  }
+}

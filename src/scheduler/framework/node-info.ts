@@ -1,0 +1,162 @@
+import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js';
+import type { AffinityTerm, WeightedAffinityTerm } from './affinity-term.js';
+import { affinityTerm, weightedAffinityTerms } from './affinity-term.js';
+import type { Resource } from './resources.js';
+import { addResource, emptyResource, podRequests, resourceOf } from './resources.js';
+
+export interface HostPort {
+  readonly ip: string;
+  readonly protocol: string;
+  readonly port: number;
+}
+
+/** A pod with what the scheduler reads of it parsed once. */
+export interface PodInfo {
+  readonly pod: Pod;
+  /** `namespace/name` */
+  readonly key: string;
+  readonly requests: Resource;
+  /** Requests with 100m / 200Mi for containers that ask for nothing (scoring). */
+  readonly nonZeroMilliCPU: number;
+  readonly nonZeroMemory: number;
+  readonly hostPorts: readonly HostPort[];
+  readonly requiredAffinity: readonly AffinityTerm[];
+  readonly requiredAntiAffinity: readonly AffinityTerm[];
+  readonly preferredAffinity: readonly WeightedAffinityTerm[];
+  readonly preferredAntiAffinity: readonly WeightedAffinityTerm[];
+}
+
+export function podKey(pod: Pod): string {
+  return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+}
+
+export function hostPortsOf(pod: Pod): HostPort[] {
+  const out: HostPort[] = [];
+  for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort || p.hostPort <= 0) continue;
+      out.push({ ip: p.hostIP || '0.0.0.0', protocol: p.protocol || 'TCP', port: p.hostPort });
+    }
+  }
+  return out;
+}
+
+export function newPodInfo(pod: Pod): PodInfo {
+  const nonZero = podRequests(pod, true);
+  const a = pod.spec?.affinity;
+  return {
+    pod,
+    key: podKey(pod),
+    requests: podRequests(pod),
+    nonZeroMilliCPU: nonZero.milliCPU,
+    nonZeroMemory: nonZero.memory,
+    hostPorts: hostPortsOf(pod),
+    requiredAffinity: (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t)),
+    requiredAntiAffinity: (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t)),
+    preferredAffinity: weightedAffinityTerms(pod, a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution),
+    preferredAntiAffinity: weightedAffinityTerms(pod, a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution),
+  };
+}
+
+function hasAffinity(p: PodInfo): boolean {
+  return p.requiredAffinity.length + p.requiredAntiAffinity.length + p.preferredAffinity.length + p.preferredAntiAffinity.length > 0;
+}
+
+/**
+ * A node with the pods on it (bound and assumed) and what they add up to. Mutated only by the
+ * scheduler cache between cycles; preemption edits `clone()`s.
+ */
+export class NodeInfo {
+  node: Node;
+  readonly name: string;
+  allocatable: Resource;
+  allowedPodNumber: number;
+  taints: readonly Taint[];
+  readonly requested: Resource = emptyResource();
+  nonZeroMilliCPU = 0;
+  nonZeroMemory = 0;
+  readonly #pods = new Map<string, PodInfo>();
+  /** `protocol/port` → host IP → count. */
+  readonly usedPorts = new Map<string, Map<string, number>>();
+  podsWithAffinity = 0;
+  podsWithRequiredAntiAffinity = 0;
+  /** Bumped on every change; plugins may memoise per-node results on it. */
+  generation = 0;
+
+  constructor(node: Node) {
+    this.node = node;
+    this.name = node.metadata?.name ?? '';
+    this.allocatable = resourceOf(node.status?.allocatable as Record<string, string>);
+    this.allowedPodNumber = Number(node.status?.allocatable?.pods ?? 0) || 0;
+    this.taints = node.spec?.taints ?? [];
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.allocatable = resourceOf(node.status?.allocatable as Record<string, string>);
+    this.allowedPodNumber = Number(node.status?.allocatable?.pods ?? 0) || 0;
+    this.taints = node.spec?.taints ?? [];
+    this.generation++;
+  }
+
+  get labels(): Readonly<Record<string, string>> {
+    return this.node.metadata?.labels ?? {};
+  }
+
+  get podCount(): number { return this.#pods.size; }
+  pods(): IterableIterator<PodInfo> { return this.#pods.values(); }
+  getPod(key: string): PodInfo | undefined { return this.#pods.get(key); }
+
+  addPod(p: PodInfo): void {
+    if (this.#pods.has(p.key)) this.removePod(p.key);
+    this.#pods.set(p.key, p);
+    addResource(this.requested, p.requests);
+    this.nonZeroMilliCPU += p.nonZeroMilliCPU;
+    this.nonZeroMemory += p.nonZeroMemory;
+    for (const hp of p.hostPorts) {
+      const k = `${hp.protocol}/${hp.port}`;
+      let ips = this.usedPorts.get(k);
+      if (!ips) this.usedPorts.set(k, (ips = new Map()));
+      ips.set(hp.ip, (ips.get(hp.ip) ?? 0) + 1);
+    }
+    if (hasAffinity(p)) this.podsWithAffinity++;
+    if (p.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity++;
+    this.generation++;
+  }
+
+  removePod(key: string): PodInfo | undefined {
+    const p = this.#pods.get(key);
+    if (!p) return undefined;
+    this.#pods.delete(key);
+    addResource(this.requested, p.requests, -1);
+    this.nonZeroMilliCPU -= p.nonZeroMilliCPU;
+    this.nonZeroMemory -= p.nonZeroMemory;
+    for (const hp of p.hostPorts) {
+      const k = `${hp.protocol}/${hp.port}`;
+      const ips = this.usedPorts.get(k);
+      if (!ips) continue;
+      const n = (ips.get(hp.ip) ?? 0) - 1;
+      if (n <= 0) ips.delete(hp.ip); else ips.set(hp.ip, n);
+      if (ips.size === 0) this.usedPorts.delete(k);
+    }
+    if (hasAffinity(p)) this.podsWithAffinity--;
+    if (p.requiredAntiAffinity.length) this.podsWithRequiredAntiAffinity--;
+    this.generation++;
+    return p;
+  }
+
+  /** True when `hp` conflicts with a used port: same protocol and port, and same IP or either is 0.0.0.0. */
+  portConflicts(hp: HostPort): boolean {
+    const ips = this.usedPorts.get(`${hp.protocol}/${hp.port}`);
+    if (!ips) return false;
+    if (hp.ip === '0.0.0.0') return ips.size > 0;
+    return ips.has(hp.ip) || ips.has('0.0.0.0');
+  }
+
+  /** A copy preemption may edit. */
+  clone(): NodeInfo {
+    const c = new NodeInfo(this.node);
+    for (const p of this.#pods.values()) c.addPod(p);
+    return c;
+  }
+}
