@@ -321,6 +321,9 @@ export class FakeClient implements Client {
     let next: KubeObject;
     if (status) {
       next = { ...clone(old), status: clone((obj as { status?: unknown }).status) } as KubeObject;
+      // The Deployment status strategy resets only spec and labels: the controller writes its
+      // revision annotation through /status.
+      if (res.group === 'apps' && res.plural === 'deployments') next.metadata.annotations = clone(obj.metadata.annotations);
     } else {
       next = obj;
       if (res.subresources.status) (next as { status?: unknown }).status = clone((old as { status?: unknown }).status);

@@ -34,7 +34,7 @@ export interface Fixture {
   stop(): Promise<void>;
 }
 
-export type Seed = [ResourceDefinition<any>, ...KubeObject[]]; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Seed = [ResourceDefinition<any>, ...any[]]; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export async function fixture(make: (deps: ControllerDeps) => Controller, seeds: Seed[] = [], opts: { clock?: FakeClock } = {}): Promise<Fixture> {
   const clock = opts.clock ?? new FakeClock();
