@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SchedulerCache } from './scheduler-cache.js';
+import { makeNode, makePod } from '../testing/fixtures.js';
+
+test('an assumed pod counts on its node at once, is forgotten when binding fails', () => {
+  const c = new SchedulerCache();
+  c.addNode(makeNode('n1', { cpu: '2' }));
+  const pod = makePod('p1', { cpu: '500m' });
+  c.assume(pod, 'n1');
+  assert.equal(c.get('n1')!.requested.milliCPU, 500);
+  assert.equal(c.get('n1')!.podCount, 1);
+  assert.ok(c.isAssumed('default/p1'));
+  assert.throws(() => c.assume(pod, 'n1'), /already in the cache/);
+  c.forget('default/p1');
+  assert.equal(c.get('n1')!.requested.milliCPU, 0);
+  assert.equal(c.get('n1')!.podCount, 0);
+  assert.equal(c.isAssumed('default/p1'), false);
+});
+
+test('the bound pod from the informer confirms the assumption (also on another node)', () => {
+  const c = new SchedulerCache();
+  c.addNode(makeNode('n1'));
+  c.addNode(makeNode('n2'));
+  const pod = makePod('p1', { cpu: '1' });
+  c.assume(pod, 'n1');
+  c.finishBinding('default/p1');
+  c.addPod({ ...pod, spec: { ...pod.spec!, nodeName: 'n1' } });
+  assert.equal(c.isAssumed('default/p1'), false);
+  assert.equal(c.get('n1')!.requested.milliCPU, 1000);
+  c.forget('default/p1'); // confirmed pods are not forgotten
+  assert.equal(c.get('n1')!.podCount, 1);
+
+  const other = makePod('p2', { cpu: '1' });
+  c.assume(other, 'n1');
+  c.addPod({ ...other, spec: { ...other.spec!, nodeName: 'n2' } });
+  assert.equal(c.get('n1')!.requested.milliCPU, 1000);
+  assert.equal(c.get('n2')!.requested.milliCPU, 1000);
+  c.removePod(other);
+  assert.equal(c.get('n2')!.podCount, 0);
+});
+
+test('pods of a node not yet seen are kept; the snapshot lists only real nodes, sorted', () => {
+  const c = new SchedulerCache();
+  c.addPod({ ...makePod('p1', { cpu: '1' }), spec: { ...makePod('p1').spec!, nodeName: 'late' } });
+  assert.equal(c.nodes.length, 0);
+  c.addNode(makeNode('b'));
+  c.addNode(makeNode('late', { cpu: '4' }));
+  assert.deepEqual(c.nodes.map((n) => n.name), ['b', 'late']);
+  assert.equal(c.get('late')!.podCount, 1);
+  assert.equal(c.get('late')!.allocatable.milliCPU, 4000);
+  c.removeNode('b');
+  assert.deepEqual(c.nodes.map((n) => n.name), ['late']);
+});
+
+test('nodes with affinity pods are tracked for InterPodAffinity', () => {
+  const c = new SchedulerCache();
+  c.addNode(makeNode('n1'));
+  c.addNode(makeNode('n2'));
+  const anti = makePod('a', {}, { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } }] } } });
+  c.assume(anti, 'n2');
+  assert.deepEqual(c.nodesWithRequiredAntiAffinityPods.map((n) => n.name), ['n2']);
+  assert.deepEqual(c.nodesWithAffinityPods.map((n) => n.name), ['n2']);
+  c.forget('default/a');
+  assert.equal(c.nodesWithRequiredAntiAffinityPods.length, 0);
+});

@@ -1,0 +1,136 @@
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import type { Snapshot } from '../framework/types.js';
+import { NodeInfo, newPodInfo, podKey } from '../framework/node-info.js';
+
+interface PodState { nodeName: string; assumed: boolean; bindingFinished: boolean }
+
+/**
+ * Node infos kept up to date from the informers, plus assumed pods: a pod is placed on its node
+ * as soon as the decision is made so that the next cycle sees its resources; it is forgotten
+ * if binding fails and confirmed when the informer delivers it bound.
+ *
+ * It is also the cycle's Snapshot: a scheduling cycle runs synchronously, so nothing changes
+ * the cache while one is in progress.
+ */
+export class SchedulerCache implements Snapshot {
+  readonly #infos = new Map<string, NodeInfo>();
+  /** Names of nodes that exist (a NodeInfo may hold pods of a node not seen yet). */
+  readonly #real = new Set<string>();
+  readonly #pods = new Map<string, PodState>();
+  #list: NodeInfo[] | undefined;
+  #affinityGen = -1;
+  #withAffinity: NodeInfo[] = [];
+  #withAntiAffinity: NodeInfo[] = [];
+  #generation = 0;
+
+  #info(name: string): NodeInfo {
+    let n = this.#infos.get(name);
+    if (!n) {
+      n = new NodeInfo({ metadata: { name } });
+      this.#infos.set(name, n);
+    }
+    return n;
+  }
+
+  // ---- nodes ----
+
+  addNode(node: Node): void {
+    const name = node.metadata?.name ?? '';
+    const existing = this.#infos.get(name);
+    if (existing) existing.setNode(node);
+    else this.#infos.set(name, new NodeInfo(node));
+    if (!this.#real.has(name)) { this.#real.add(name); this.#list = undefined; }
+    this.#generation++;
+  }
+
+  updateNode(node: Node): void { this.addNode(node); }
+
+  removeNode(name: string): void {
+    this.#real.delete(name);
+    const n = this.#infos.get(name);
+    if (n && n.podCount === 0) this.#infos.delete(name);
+    this.#list = undefined;
+    this.#generation++;
+  }
+
+  // ---- pods ----
+
+  /** The decision is made: account the pod on `nodeName` before it is bound. */
+  assume(pod: Pod, nodeName: string): void {
+    const key = podKey(pod);
+    if (this.#pods.has(key)) throw new Error(`pod ${key} is already in the cache, so cannot be assumed`);
+    const bound: Pod = { ...pod, spec: { ...pod.spec!, nodeName } };
+    this.#info(nodeName).addPod(newPodInfo(bound));
+    this.#pods.set(key, { nodeName, assumed: true, bindingFinished: false });
+    this.#generation++;
+  }
+
+  finishBinding(key: string): void {
+    const s = this.#pods.get(key);
+    if (s?.assumed) s.bindingFinished = true;
+  }
+
+  /** Binding failed: take the assumed pod off its node. */
+  forget(key: string): void {
+    const s = this.#pods.get(key);
+    if (!s || !s.assumed) return;
+    this.#removeFrom(s.nodeName, key);
+    this.#pods.delete(key);
+  }
+
+  isAssumed(key: string): boolean {
+    return this.#pods.get(key)?.assumed ?? false;
+  }
+
+  /** A bound pod seen by the informer: confirms an assumed pod or adds one bound elsewhere. */
+  addPod(pod: Pod): void {
+    const key = podKey(pod);
+    const nodeName = pod.spec?.nodeName ?? '';
+    const s = this.#pods.get(key);
+    if (s && s.nodeName !== nodeName) this.#removeFrom(s.nodeName, key);
+    this.#info(nodeName).addPod(newPodInfo(pod));
+    this.#pods.set(key, { nodeName, assumed: false, bindingFinished: true });
+    this.#generation++;
+  }
+
+  updatePod(pod: Pod): void { this.addPod(pod); }
+
+  removePod(pod: Pod): void {
+    const key = podKey(pod);
+    const s = this.#pods.get(key);
+    if (!s) return;
+    this.#removeFrom(s.nodeName, key);
+    this.#pods.delete(key);
+  }
+
+  #removeFrom(nodeName: string, key: string): void {
+    const n = this.#infos.get(nodeName);
+    if (!n) return;
+    n.removePod(key);
+    if (n.podCount === 0 && !this.#real.has(nodeName)) this.#infos.delete(nodeName);
+    this.#generation++;
+  }
+
+  podCount(): number { return this.#pods.size; }
+
+  // ---- Snapshot ----
+
+  get nodes(): readonly NodeInfo[] {
+    if (!this.#list) this.#list = [...this.#real].sort().map((n) => this.#infos.get(n)!);
+    return this.#list;
+  }
+
+  get(nodeName: string): NodeInfo | undefined {
+    return this.#real.has(nodeName) ? this.#infos.get(nodeName) : undefined;
+  }
+
+  #refreshAffinity(): void {
+    if (this.#affinityGen === this.#generation) return;
+    this.#withAffinity = this.nodes.filter((n) => n.podsWithAffinity > 0);
+    this.#withAntiAffinity = this.nodes.filter((n) => n.podsWithRequiredAntiAffinity > 0);
+    this.#affinityGen = this.#generation;
+  }
+
+  get nodesWithAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAffinity; }
+  get nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAntiAffinity; }
+}

@@ -1,0 +1,5 @@
+export * from './scheduler.js';
+export * from './framework/index.js';
+export * from './cache/index.js';
+export * from './queue/index.js';
+export * from './plugins/index.js';

@@ -1,0 +1,2 @@
+export * from './scheduling-queue.js';
+export * from './heap.js';
