@@ -25,7 +25,7 @@ test('FNV-32a and the safe encoding', () => {
 });
 
 test('rolling back to an old set moves its revision to the top and keeps history', () => {
-  const d = { metadata: { name: 'web', annotations: { team: 'a', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } }, spec: { replicas: 3 } } as DeploymentObject;
+  const d = { metadata: { name: 'web', annotations: { team: 'a', 'kubectl.kubernetes.io/last-applied-configuration': '{}' } }, spec: { replicas: 3 } } as unknown as DeploymentObject;
   const rs = { metadata: { name: 'web-x', annotations: { 'deployment.kubernetes.io/revision': '1' } } } as ReplicaSetObject;
   assert.equal(setNewReplicaSetAnnotations(d, rs, 3, true, 1), true);
   assert.deepEqual(rs.metadata.annotations, { team: 'a', 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
