@@ -1,0 +1,117 @@
+import type { Exec } from '../network/exec.js';
+import { isOwnedChain, isServiceChain } from './chain-names.js';
+import type { JumpRule, RestoreText, RuleSet } from './rules.js';
+
+/** The iptables programs the proxy runs: iptables-nft explicitly, so rules never land in legacy tables. */
+export interface IptablesTools {
+  save: string;
+  restore: string;
+}
+export const nftTools: IptablesTools = { save: 'iptables-nft-save', restore: 'iptables-nft-restore' };
+
+/** One table as iptables-save printed it. */
+export interface SavedTable {
+  readonly chains: ReadonlySet<string>;
+  /** Every `-A CHAIN …` line, as printed. */
+  readonly rules: readonly string[];
+}
+export type SavedTables = Readonly<Record<string, SavedTable>>;
+
+/** Parses iptables-save output into tables of chain names and rule lines. */
+export function parseSave(text: string): SavedTables {
+  const out: Record<string, { chains: Set<string>; rules: string[] }> = {};
+  let table: { chains: Set<string>; rules: string[] } | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) out[line.slice(1).trim()] = table = { chains: new Set(), rules: [] };
+    else if (!table) continue;
+    else if (line.startsWith(':')) table.chains.add(line.slice(1).split(' ')[0]!);
+    else if (line.startsWith('-A ')) table.rules.push(line);
+  }
+  return out;
+}
+
+export interface PlanOptions {
+  /** The ruleset the last successful restore wrote: chains whose rules are unchanged are left out. */
+  previous?: RuleSet;
+  /** What iptables-save shows now (full syncs): stale service chains to delete, missing jumps to insert. */
+  saved?: SavedTables;
+  /** Jumps from the built-in chains, inserted when `saved` lacks them. */
+  jumps?: readonly JumpRule[];
+}
+
+/**
+ * The restore text that moves the kernel from what it has to `next`: changed chains are
+ * rewritten (a chain line flushes it), service chains no longer wanted are flushed and
+ * deleted, and missing jumps from the built-in chains are inserted at the top. Pure.
+ */
+export function planRestore(next: RuleSet, opts: PlanOptions = {}): RestoreText {
+  const lines: string[] = [];
+  for (const table of ['filter', 'nat'] as const) {
+    const wanted = next[table];
+    const before = new Map((opts.previous?.[table] ?? []).map((c) => [c.name, c.rules]));
+    const changed = opts.previous ? wanted.filter((c) => !sameRules(before.get(c.name), c.rules)) : wanted;
+    const wantedNames = new Set(wanted.map((c) => c.name));
+    const stale = new Set<string>();
+    for (const name of before.keys()) if (!wantedNames.has(name) && isServiceChain(name)) stale.add(name);
+    for (const name of opts.saved?.[table]?.chains ?? []) if (!wantedNames.has(name) && isServiceChain(name)) stale.add(name);
+    const missingJumps = opts.saved
+      ? (opts.jumps ?? []).filter((j) => j.table === table && !hasJump(opts.saved![table], j))
+      : [];
+    if (changed.length === 0 && stale.size === 0 && missingJumps.length === 0) continue;
+    lines.push(`*${table}`);
+    for (const c of changed) lines.push(`:${c.name} - [0:0]`);
+    const staleSorted = [...stale].sort();
+    for (const name of staleSorted) lines.push(`:${name} - [0:0]`);
+    for (const c of changed) lines.push(...c.rules);
+    // Inserted at position 1 in reverse, so that the jumps end up in their listed order.
+    for (const j of [...missingJumps].reverse()) lines.push(`-I ${j.chain} 1 ${j.args ? j.args + ' ' : ''}-j ${j.target}`);
+    for (const name of staleSorted) lines.push(`-X ${name}`);
+    lines.push('COMMIT');
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+function sameRules(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function hasJump(table: SavedTable | undefined, j: JumpRule): boolean {
+  return !!table?.rules.some((r) => r.startsWith(`-A ${j.chain} `) && r.endsWith(` -j ${j.target}`));
+}
+
+/** Runs iptables-save for the filter and nat tables. */
+export async function saveTables(exec: Exec, signal?: AbortSignal, tools: IptablesTools = nftTools): Promise<SavedTables> {
+  const [filter, nat] = await Promise.all(['filter', 'nat'].map((t) => exec(tools.save, ['-t', t], { signal })));
+  return { ...parseSave(filter!.stdout), ...parseSave(nat!.stdout) };
+}
+
+/** Writes restore text atomically with `iptables-restore --noflush` (chains not named are untouched). */
+export async function applyRestore(text: RestoreText, exec: Exec, signal?: AbortSignal, tools: IptablesTools = nftTools): Promise<void> {
+  if (!text) return;
+  await exec(tools.restore, ['-w', '5', '--noflush'], { stdin: text, signal });
+}
+
+/**
+ * The restore text that removes everything the proxy owns: every jump from a built-in chain
+ * into a K8TS- chain, then every K8TS- chain (flushed, then deleted). Pure.
+ */
+export function planCleanup(saved: SavedTables): RestoreText {
+  const lines: string[] = [];
+  for (const [table, t] of Object.entries(saved)) {
+    const owned = [...t.chains].filter(isOwnedChain).sort();
+    const jumps = t.rules.filter((r) => {
+      const chain = r.split(' ')[1] ?? '';
+      const target = /-j (\S+)/.exec(r)?.[1] ?? '';
+      return !isOwnedChain(chain) && isOwnedChain(target);
+    });
+    if (owned.length === 0 && jumps.length === 0) continue;
+    lines.push(`*${table}`);
+    for (const c of owned) lines.push(`:${c} - [0:0]`);
+    for (const r of jumps) lines.push('-D' + r.slice(2));
+    for (const c of owned) lines.push(`-X ${c}`);
+    lines.push('COMMIT');
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}

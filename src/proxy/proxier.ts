@@ -1,0 +1,115 @@
+import { services } from '../api/resources/core/services.js';
+import { endpointSlices } from '../api/resources/discovery/endpoint-slices.js';
+import type { Clock } from '../base/clock.js';
+import { systemClock } from '../base/clock.js';
+import type { Logger } from '../base/log.js';
+import type { SharedInformerFactory } from '../client/informer.js';
+import type { Exec } from '../network/exec.js';
+import type { IptablesTools } from './apply.js';
+import { applyRestore, nftTools, planRestore, saveTables } from './apply.js';
+import { boundedFrequencyRunner } from './bounded-frequency-runner.js';
+import type { NodeNetConfig, RuleSet } from './rules.js';
+import { jumpRules, renderRules } from './rules.js';
+
+export interface ProxierDeps {
+  informers: SharedInformerFactory;
+  exec: Exec;
+  node: NodeNetConfig;
+  log: Logger;
+  /** Minimum time between syncs once the burst is spent (kube-proxy --iptables-min-sync-period). Default 100 ms. */
+  minSyncMs?: number;
+  /** Syncs allowed back to back. Default 2. */
+  burst?: number;
+  /** A sync at least this often, and retry delay after a failure (--iptables-sync-period). Default 30 s. */
+  syncPeriodMs?: number;
+  /** A full sync (iptables-save, stale chain deletion, jump check) at least this often. Default 1 h. */
+  fullSyncPeriodMs?: number;
+  /** Delay before retrying a failed restore. Default 1 s. */
+  retryMs?: number;
+  tools?: IptablesTools;
+  clock?: Clock;
+  /** Called after each successful sync (benchmarks, tests). */
+  onSync?(info: SyncInfo): void;
+}
+
+export interface SyncInfo {
+  full: boolean;
+  ms: number;
+  /** Lines of restore input written (0 when nothing changed). */
+  lines: number;
+}
+
+export interface Proxier {
+  run(signal: AbortSignal): Promise<void>;
+  /** Asks for a sync soon (also what every informer event does). */
+  sync(): void;
+}
+
+/**
+ * The service proxy of one node (kube-proxy, iptables mode): Service and EndpointSlice events
+ * only mark the state dirty; once both caches have synced, one bounded-frequency runner renders
+ * the whole ruleset and applies what changed in one `iptables-restore --noflush`. A failed
+ * restore is retried, and the retry is a full sync.
+ */
+export function proxier(deps: ProxierDeps): Proxier {
+  const log = deps.log.child({ component: 'proxy' });
+  const clock = deps.clock ?? systemClock;
+  const tools = deps.tools ?? nftTools;
+  const serviceCache = deps.informers.for(services);
+  const sliceCache = deps.informers.for(endpointSlices);
+  const jumps = jumpRules(deps.node);
+  const fullSyncPeriodMs = deps.fullSyncPeriodMs ?? 3_600_000;
+  let applied: RuleSet | undefined;
+  let lastFullSync = -Infinity;
+
+  const runner = boundedFrequencyRunner({
+    fn: syncProxyRules,
+    minIntervalMs: deps.minSyncMs ?? 100,
+    maxIntervalMs: deps.syncPeriodMs ?? 30_000,
+    burst: deps.burst ?? 2,
+    retryMs: deps.retryMs ?? 1000,
+    clock,
+    log,
+  });
+  const markDirty = () => runner.trigger();
+  serviceCache.onChange(markDirty);
+  sliceCache.onChange(markDirty);
+
+  async function syncProxyRules(signal: AbortSignal): Promise<void> {
+    if (!serviceCache.hasSynced() || !sliceCache.hasSynced()) return;
+    const started = performance.now();
+    const full = applied === undefined || clock.now() - lastFullSync >= fullSyncPeriodMs;
+    try {
+      const next = renderRules(serviceCache.list(), sliceCache.list(), deps.node);
+      const saved = full ? await saveTables(deps.exec, signal, tools) : undefined;
+      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps });
+      await applyRestore(text, deps.exec, signal, tools);
+      applied = next;
+      if (full) lastFullSync = clock.now();
+      const info = { full, ms: performance.now() - started, lines: text ? text.split('\n').length - 1 : 0 };
+      log.debug('synced proxy rules', { ...info });
+      deps.onSync?.(info);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      // What the kernel holds is unknown now: the retry rewrites everything.
+      applied = undefined;
+      log.error('syncing proxy rules failed', { err, full });
+      runner.retryAfter(deps.retryMs ?? 1000);
+    }
+  }
+
+  return {
+    sync: markDirty,
+    async run(signal) {
+      try {
+        await Promise.all([serviceCache.waitForSync(signal), sliceCache.waitForSync(signal)]);
+      } catch (err) {
+        if (signal.aborted) return;
+        throw err;
+      }
+      log.info('caches synced, programming service rules', { node: deps.node.nodeName });
+      runner.trigger();
+      await runner.run(signal);
+    },
+  };
+}
