@@ -365,7 +365,8 @@ export function jobController(deps: ControllerDeps): Controller {
     }
 
     let written = cachedStatus;
-    if (jobStatusChanged(written, status)) {
+    // What is about to lose its finalizer must be on record first (a crash must not lose a count).
+    if (toRemove.length > 0 && jobStatusChanged(written, status)) {
       job = await writeStatus(job, signal);
       written = structuredClone(job.status);
       job.status ??= {};
