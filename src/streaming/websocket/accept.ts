@@ -24,6 +24,10 @@ export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buff
     rejectUpgrade(socket, 400, 'Bad Request', `requested protocol(s) are not supported: [${offeredProtocols(req).join(' ')}]; supports [${supported.join(' ')}]`);
     return Promise.resolve(undefined);
   }
+  // `ws` checks offered subprotocols against the RFC 6455 token grammar, which rejects the '/'
+  // of kubectl's `SPDY/3.1+portforward.k8s.io`. The choice is made above; hand `ws` neutral
+  // tokens and answer with the chosen name.
+  if (protocol) req.headers['sec-websocket-protocol'] = 'k8ts-selected';
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
