@@ -1,13 +1,13 @@
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
 import { builtinResources, namespaces, pods, podDisruptionBudgets, serviceAccounts, services } from '../api/resources/index.js';
 import type { ResourceDefinition } from '../api/resource.js';
 import { loadDefinitions } from '../api/openapi/definitions.js';
 import type { Clock } from '../base/clock.js';
 import type { Logger } from '../base/log.js';
-import { spawn } from '../base/async.js';
+import { spawn, untilAborted } from '../base/async.js';
 import type { Client } from '../client/types.js';
 import type { Store } from '../storage/store.js';
 import { AdmissionChain } from './registry/admission.js';
@@ -71,7 +71,9 @@ export interface ApiServer {
   client: Client;
   index: ResourceIndex;
   rest: RestStorage;
-  /** Serves until `signal` aborts, then closes the listener and drains. */
+  /** Binds the HTTPS listener (fails on a port in use). */
+  listen(): Promise<void>;
+  /** Serves until `signal` aborts (listening first if `listen` was not called), then closes and drains. */
   run(signal: AbortSignal): Promise<void>;
 }
 
@@ -140,19 +142,30 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     ],
   });
 
-  async function run(signal: AbortSignal): Promise<void> {
-    const server: Server = createHttpsServer({
+  let server: Server | undefined;
+
+  /** Binds the listener; a port in use fails here, before anyone is told the server is up. */
+  async function listen(): Promise<void> {
+    const srv = createHttpsServer({
       cert: deps.tls.cert, key: deps.tls.key, ca: deps.tls.ca,
       requestCert: true, rejectUnauthorized: false,
       keepAlive: true, keepAliveTimeout: 90_000,
     }, (req, res) => { void handler.handle(req, res); });
-    server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => { void handler.upgrade(req, socket, head); });
-    server.headersTimeout = 60_000;
-    server.requestTimeout = 0; // watches and log streams are long-lived
+    srv.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { void handler.upgrade(req, socket, head); });
+    srv.headersTimeout = 60_000;
+    srv.requestTimeout = 0; // watches and log streams are long-lived
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.bindAddress, () => { server.off('error', reject); resolve(); });
+      srv.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE'
+        ? new Error(`cannot listen on ${config.bindAddress}:${config.port}: the port is in use (another k8ts or kube-apiserver?); choose another with --https-listen-port`, { cause: err })
+        : new Error(`cannot listen on ${config.bindAddress}:${config.port}`, { cause: err })));
+      srv.listen(config.port, config.bindAddress, () => resolve());
     });
+    server = srv;
+  }
+
+  async function run(signal: AbortSignal): Promise<void> {
+    if (!server) await listen();
+    const srv = server!;
     const background: Promise<void>[] = [];
     const crds = crdController({ client, index, ops, clock, log: log.child({ component: 'crd' }) });
     background.push(spawn(signal, log, 'crd-controller', (s) => crds.run(s)));
@@ -164,17 +177,17 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
         caCert: deps.tls.ca,
       }, log);
     } catch (err) {
-      log.error('cluster bootstrap failed', { err });
+      if (!signal.aborted) log.error('cluster bootstrap failed', { err });
     }
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+    await untilAborted(signal);
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+      srv.close(() => resolve());
+      srv.closeAllConnections();
     });
     await Promise.all(background);
   }
 
-  return { url, client, index, rest, run };
+  return { url, client, index, rest, listen, run };
 }
 
 function formatHost(host: string): string {
@@ -185,4 +198,3 @@ export function defaultHostname(): string {
   return hostname().toLowerCase();
 }
 
-export type { TLSSocket };

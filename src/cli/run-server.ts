@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type { Logger } from '../base/log.js';
 import type { Clock } from '../base/clock.js';
-import { spawn } from '../base/async.js';
+import { spawn, untilAborted } from '../base/async.js';
 import { openStore } from '../storage/open-store.js';
 import { compactor } from '../storage/compactor.js';
 import { WatchCache } from '../storage/watchcache/index.js';
@@ -39,6 +39,8 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
 
   log.info('opening datastore', { endpoint: config.datastoreEndpoint || join(config.dataDir, 'state.db') });
   const store = await openStore(config.datastoreEndpoint, config.dataDir);
+  // What has started so far, stopped in reverse order if startup fails halfway.
+  const undo: (() => Promise<void>)[] = [() => store.close()];
   try {
     const pki = await loadOrCreatePki(config.dataDir, {
       token,
@@ -58,6 +60,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: decodeObject, log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
+    undo.unshift(async () => { cacheAbort.abort(); await cacheRun; });
     await cache.ready;
 
     const auth = createAuthenticator({
@@ -83,6 +86,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       version: serverVersion(),
     });
 
+    await api.listen();
     const apiAbort = new AbortController();
     const apiRun = spawn(apiAbort.signal, log, 'apiserver', (s) => api.run(s));
     const compactAbort = new AbortController();
@@ -91,7 +95,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
 
     const done = (async () => {
-      await new Promise<void>((resolve) => { if (signal.aborted) resolve(); else signal.addEventListener('abort', () => resolve(), { once: true }); });
+      await untilAborted(signal);
       log.info('shutting down');
       compactAbort.abort();
       await compactRun;
@@ -104,7 +108,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     })();
     return { api, done };
   } catch (err) {
-    await store.close();
+    for (const step of undo) await step();
     throw err;
   }
 }

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from './store.js';
-import { openEtcdStore } from './etcd/etcd-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 
 /**
@@ -16,6 +15,8 @@ export async function openStore(endpoint: string, dataDir: string): Promise<Stor
     return openSqliteStore({ path: join(dataDir, 'state.db') });
   }
   if (/^https?:\/\//i.test(trimmed)) {
+    // Loaded only when asked for: the etcd client (gRPC) costs ~150 ms and ~25 MiB at startup.
+    const { openEtcdStore } = await import('./etcd/etcd-store.js');
     const store = openEtcdStore({ endpoints: trimmed });
     try {
       await store.currentRevision();
