@@ -26,9 +26,9 @@ export function zoneOffsetMs(ms: number, tz: string): number {
 /** The instant a wall-clock time in `tz` names (a time skipped by DST moves forward, as Go's time.Date). */
 function instantOf(w: Wall, tz: string): number {
   const guess = wallAsUtc(w);
-  const first = guess - zoneOffsetMs(guess, tz);
-  const second = guess - zoneOffsetMs(first, tz);
-  return Math.min(first, second) === first && zoneOffsetMs(first, tz) === guess - first ? first : second;
+  const t = guess - zoneOffsetMs(guess, tz);
+  const off = zoneOffsetMs(t, tz);
+  return off === guess - t ? t : guess - off;
 }
 
 function normalize(w: Wall): Wall {
