@@ -52,6 +52,12 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource: 'status' });
       return asT(r.object);
     },
+    updateSubresource: async (res, obj, subresource, opts) => {
+      const def = res as ResourceDefinition;
+      if (subresource === 'finalize' && !(def.group === '' && def.plural === 'namespaces')) throw new Error(`${def.plural} has no finalize subresource`);
+      const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource });
+      return asT(r.object);
+    },
     patch: async (res, namespace, name, type: PatchType, patch, opts?: PatchOptions) => {
       const def = res as ResourceDefinition;
       const ctx = ctxOf(opts);

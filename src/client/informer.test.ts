@@ -12,7 +12,7 @@ const cm = (name: string, ns = 'default', labels?: Record<string, string>) => ({
 function delegate(c: FakeClient, over: Partial<Client>): Client {
   const base: Client = {
     get: (...a) => c.get(...a), list: (...a) => c.list(...a), create: (...a) => c.create(...a), update: (...a) => c.update(...a),
-    updateStatus: (...a) => c.updateStatus(...a), patch: (...a) => c.patch(...a), delete: (...a) => c.delete(...a),
+    updateStatus: (...a) => c.updateStatus(...a), updateSubresource: (...a) => c.updateSubresource(...a), patch: (...a) => c.patch(...a), delete: (...a) => c.delete(...a),
     deleteCollection: (...a) => c.deleteCollection(...a), watch: (...a) => c.watch(...a), createSubresource: (...a) => c.createSubresource(...a),
   };
   return { ...base, ...over };

@@ -68,6 +68,7 @@ export function restClient(config: RestConfig): Client & { raw: RawRequester; cl
     create: (res, obj, opts) => call('POST', collectionPath(res, obj.metadata.namespace) + writeQuery(opts), { body: withTypeMeta(res, obj), signal: opts?.signal }),
     update: (res, obj, opts) => call('PUT', objectPath(res, obj.metadata.namespace ?? '', obj.metadata.name!) + writeQuery(opts), { body: withTypeMeta(res, obj), signal: opts?.signal }),
     updateStatus: (res, obj, opts) => call('PUT', objectPath(res, obj.metadata.namespace ?? '', obj.metadata.name!) + '/status' + writeQuery(opts), { body: withTypeMeta(res, obj), signal: opts?.signal }),
+    updateSubresource: (res, obj, subresource, opts) => call('PUT', `${objectPath(res, obj.metadata.namespace ?? '', obj.metadata.name!)}/${subresource}${writeQuery(opts)}`, { body: withTypeMeta(res, obj), signal: opts?.signal }),
     patch: (res, namespace, name, type, patch, opts?: PatchOptions) => {
       const sub = opts?.subresource ? `/${opts.subresource}` : '';
       const q = writeQuery(opts, type === 'apply' && opts?.force ? { force: 'true' } : {});

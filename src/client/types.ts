@@ -53,6 +53,8 @@ export interface Client {
   create<T extends KubeObject>(res: ResourceDefinition<T>, obj: T, opts?: WriteOptions): Promise<T>;
   update<T extends KubeObject>(res: ResourceDefinition<T>, obj: T, opts?: WriteOptions): Promise<T>;
   updateStatus<T extends KubeObject>(res: ResourceDefinition<T>, obj: T, opts?: WriteOptions): Promise<T>;
+  /** PUT to a subresource that takes the whole object: `status`, or a namespace's `finalize`. */
+  updateSubresource<T extends KubeObject>(res: ResourceDefinition<T>, obj: T, subresource: 'status' | 'finalize', opts?: WriteOptions): Promise<T>;
   patch<T extends KubeObject>(res: ResourceDefinition<T>, namespace: string, name: string, type: PatchType, patch: unknown, opts?: PatchOptions): Promise<T>;
   /** Resolves with the object as deleted (or still terminating), or a Success Status. */
   delete<T extends KubeObject>(res: ResourceDefinition<T>, namespace: string, name: string, opts?: DeleteOptions): Promise<T | Status>;

@@ -445,6 +445,9 @@ export class RestStorage {
       const km = fieldsOf(kept);
       if (status === undefined) delete km.status; else km.status = status;
       kept.metadata.managedFields = nm.managedFields;
+      // Upstream status strategies reset the spec (and labels), not annotations: controllers
+      // write annotations such as deployment.kubernetes.io/revision through /status.
+      if (nm.annotations) kept.metadata.annotations = nm.annotations; else delete kept.metadata.annotations;
       Object.keys(next).forEach((k) => delete (next as unknown as Record<string, unknown>)[k]);
       Object.assign(next, kept);
       return;

@@ -152,6 +152,17 @@ export class FakeClient implements Client {
     return this.#update(res, obj, true, opts);
   }
 
+  async updateSubresource<T extends KubeObject>(res: ResourceDefinition<T>, obj: T, subresource: 'status' | 'finalize', opts: WriteOptions = {}): Promise<T> {
+    if (subresource === 'status') return this.updateStatus(res, obj, opts);
+    if (res.plural !== 'namespaces' || res.group !== '') throw notFound({ resource: `${res.plural}/finalize`, group: res.group, name: obj.metadata.name });
+    // finalize replaces spec.finalizers only, as the API server does.
+    const s = this.#objects.get(this.#key(res, '', obj.metadata.name!));
+    if (!s) throw notFound({ resource: res.plural, group: res.group, name: obj.metadata.name });
+    const next = clone(s.obj) as T & { spec?: { finalizers?: string[] } };
+    next.spec = { ...next.spec, finalizers: (obj as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? [] };
+    return this.#update(res, next as T, false, opts);
+  }
+
   async patch<T extends KubeObject>(res: ResourceDefinition<T>, namespace: string, name: string, type: PatchType, patch: unknown, opts: PatchOptions = {}): Promise<T> {
     const resource = opts.subresource ? `${res.plural}/${opts.subresource}` : res.plural;
     this.#act({ verb: 'patch', resource, namespace, name, patchType: type, patch: clone(patch) });
