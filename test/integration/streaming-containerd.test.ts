@@ -86,7 +86,7 @@ describe('kubectl streaming against a real containerd', { skip: process.getuid?.
       if (Date.now() > deadline) assert.fail(`pod did not start: ${JSON.stringify(status)}`);
       await sleep(100);
     }
-    pod.status = { ...pod.status, phase: 'Running' };
+    (pod as { status?: PodStatus }).status = { ...pod.status, phase: 'Running' };
     harness = await startStreamingHarness(criStreamingRuntime({ cri, log: silentLogger }), { pods: [pod] });
   });
 

@@ -59,7 +59,8 @@ export class LogFormatter {
     if (stream === 'Stderr' && r.stream !== 'stderr') return { text: '', startsLine: false };
     const continuing = this.#open.has(r.stream);
     if (r.partial) this.#open.add(r.stream); else this.#open.delete(r.stream);
-    if (since && r.ms < since.getTime() && !continuing) return { text: '', startsLine: false };
+    // Like the kubelet, `since` filters record by record.
+    if (since && r.ms < since.getTime()) return { text: '', startsLine: false };
     const prefix = timestamps && !continuing ? fixedNanoTimestamp(r.time) + ' ' : '';
     return { text: prefix + r.content + (r.partial ? '' : '\n'), startsLine: !continuing };
   }
