@@ -130,7 +130,8 @@ export function simulate(deps: SimulateDeps, opts: SimulateOptions): Simulation 
   }
 
   async function writeStatus(p: PodObject, status: Pod['status'], signal: AbortSignal): Promise<void> {
-    await client.updateStatus(pods, { ...p, status } as PodObject, { signal, fieldManager: 'kubelet' });
+    // The cached pod is frozen and clients may fill in metadata: send a copy.
+    await client.updateStatus(pods, { ...p, metadata: structuredClone(p.metadata), status } as PodObject, { signal, fieldManager: 'kubelet' });
   }
 
   async function sync(key: Key, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,115 @@
+/**
+ * Scheduler throughput end to end: a real in-process k8ts server (SQLite in a temp dir), 1,000
+ * simulated nodes, the scheduler and the simulated kubelets on the in-process client; pods are
+ * created as fast as the API takes them and the clock runs from the first create to the last
+ * pod seen bound (and, separately, Running). Also the scheduler's heap (informers + cache).
+ */
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import { namespaces, pods, serviceAccounts } from '../src/api/resources/core/index.js';
+import type { Kube } from '../src/api/types.js';
+import { silentLogger, createLogger } from '../src/base/log.js';
+import { systemClock } from '../src/base/clock.js';
+import { createInformer } from '../src/client/informer.js';
+import type { Client } from '../src/client/types.js';
+import { scheduler } from '../src/scheduler/index.js';
+import { simulate } from '../src/simulator/index.js';
+import { startTestServer } from '../test/fixtures/server.js';
+import type { Bench, BenchRow } from './types.js';
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+function benchPod(ns: string, i: number): Kube<Pod> {
+  return {
+    metadata: { name: `bench-${i}`, namespace: ns, labels: { app: 'bench' } },
+    spec: {
+      containers: [{ name: 'app', image: 'registry.local/bench/app:1.0', resources: { requests: { cpu: '100m', memory: '64Mi' } } }],
+    },
+  };
+}
+
+async function createAll(client: Client, ns: string, n: number, concurrency = 64): Promise<void> {
+  let i = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (i < n) await client.create(pods, benchPod(ns, i++) as never);
+  }));
+}
+
+/** Creates `n` pods and waits for every one to be bound and Running; returns the times. */
+async function round(client: Client, ns: string, n: number): Promise<{ boundMs: number; runningMs: number; createMs: number }> {
+  await client.create(namespaces, { metadata: { name: ns } } as never);
+  // No serviceaccount controller runs here: the admission plugin wants the default account.
+  await client.create(serviceAccounts, { metadata: { name: 'default', namespace: ns } } as never);
+  const seen = createInformer(pods, { client });
+  const bound = new Set<string>();
+  const running = new Set<string>();
+  let t0 = 0;
+  let boundAt = 0;
+  let runningAt = 0;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => { done = r; });
+  const check = (p: Pod) => {
+    if (p.metadata?.namespace !== ns) return;
+    if (p.spec?.nodeName) { bound.add(p.metadata.name!); if (bound.size === n && !boundAt) boundAt = performance.now(); }
+    if (p.status?.phase === 'Running') { running.add(p.metadata.name!); if (running.size === n && !runningAt) { runningAt = performance.now(); done(); } }
+  };
+  seen.onAdd(check);
+  seen.onUpdate((_o, p) => check(p));
+  const ac = new AbortController();
+  const watching = seen.run(ac.signal);
+  await seen.waitForSync(ac.signal);
+  t0 = performance.now();
+  await createAll(client, ns, n);
+  const createMs = performance.now() - t0;
+  const guard = setTimeout(() => done(), 300_000);
+  await finished;
+  clearTimeout(guard);
+  ac.abort();
+  await watching;
+  if (!runningAt) throw new Error(`bench: only ${bound.size} bound, ${running.size} running of ${n}`);
+  return { boundMs: boundAt - t0, runningMs: runningAt - t0, createMs };
+}
+
+const bench: Bench = async ({ quick }) => {
+  const rows: BenchRow[] = [];
+  const server = await startTestServer();
+  const ac = new AbortController();
+  const runs: Promise<void>[] = [];
+  try {
+    const client = server.client;
+    const nodeCount = 1000;
+    const sim = simulate({ client, log: process.env.BENCH_LOG ? createLogger({ level: "info" }) : silentLogger, clock: systemClock }, { nodes: nodeCount, namePrefix: 'sim-', cpu: '32', memory: '256Gi', pods: 110, podCidrFromNode: false, concurrency: 128 });
+    runs.push(sim.run(ac.signal));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const sched = scheduler({ client, log: process.env.BENCH_LOG ? createLogger({ level: "info" }) : silentLogger, clock: systemClock });
+    runs.push(sched.run(ac.signal));
+    const deadline = Date.now() + 120_000;
+    while (sched.cache.nodes.length < nodeCount && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (sched.cache.nodes.length < nodeCount) throw new Error(`bench: the scheduler sees ${sched.cache.nodes.length} nodes`);
+
+    const sizes = quick ? [1000] : [5000, 10_000];
+    for (const [k, n] of sizes.entries()) {
+      const r = await round(client, `bench-${k}`, n);
+      rows.push({ name: `scheduler: ${n} pods on ${nodeCount} simulated nodes`, metric: 'bound/s (end to end)', value: n / (r.boundMs / 1000), unit: 'pods/s', goal: '>= 1000' });
+      rows.push({ name: `scheduler: ${n} pods on ${nodeCount} simulated nodes`, metric: 'Running/s (simulated kubelets)', value: n / (r.runningMs / 1000), unit: 'pods/s', goal: '' });
+      rows.push({ name: `scheduler: ${n} pods on ${nodeCount} simulated nodes`, metric: 'create/s (API)', value: n / (r.createMs / 1000), unit: 'pods/s', goal: '' });
+    }
+    gc();
+    rows.push({
+      name: `scheduler heap with ${nodeCount} nodes and ${sched.cache.podCount()} pods (informers + cache, approx.)`,
+      metric: 'heap growth', value: (process.memoryUsage().heapUsed - before) / 2 ** 20, unit: 'MiB', goal: '',
+    });
+  } finally {
+    ac.abort();
+    await Promise.all(runs);
+    await server.stop();
+  }
+  return rows;
+};
+
+export default bench;
+
+if (process.argv[1]?.endsWith('scheduler.bench.ts') || process.argv[1]?.endsWith('scheduler.bench.js')) {
+  const rows = await bench({ quick: process.argv.includes('--quick') });
+  for (const r of rows) process.stdout.write(`${r.name} | ${r.metric} | ${r.value.toFixed(1)} ${r.unit}\n`);
+}
