@@ -17,6 +17,7 @@ import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ipAt, parseCidr } from '../network/cidr.js';
 import type { ServerConfig } from './commands/server-flags.js';
 import { serverVersion } from './version.js';
+import { controllerManager } from '../controllers/manager.js';
 
 /** The `iss` of service-account tokens, as upstream's default. */
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
@@ -91,12 +92,22 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     const apiRun = spawn(apiAbort.signal, log, 'apiserver', (s) => api.run(s));
     const compactAbort = new AbortController();
     const compactRun = spawn(compactAbort.signal, log, 'compactor', (s) => compactor({ store, clock, log: log.child({ component: 'compactor' }) }).run(s));
+    const controllersAbort = new AbortController();
+    const controllersRun = config.disableControllerManager ? Promise.resolve() : spawn(controllersAbort.signal, log, 'controller-manager', (s) => controllerManager({
+      client: api.client, clock, log,
+      leaderElect: true,
+      nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodMs,
+      clusterCidr: config.clusterCidr,
+      rootCaCert: pki.ca.certPem,
+    }).run(s));
     await waitReady(api, signal);
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
 
     const done = (async () => {
       await untilAborted(signal);
       log.info('shutting down');
+      controllersAbort.abort();
+      await controllersRun;
       compactAbort.abort();
       await compactRun;
       apiAbort.abort();

@@ -13,6 +13,7 @@ import { deploymentController } from './deployment/index.js';
 import { replicaSetController } from './replicaset/index.js';
 import { replicationControllerController } from './replicationcontroller/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
+import { rootCaCertPublisher } from './rootcacertpublisher/index.js';
 
 /** A controller's factory and the event source it reports as. */
 interface Registration {
@@ -26,6 +27,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   replicaset: { component: 'replicaset-controller', make: (deps) => replicaSetController(deps) },
   replicationcontroller: { component: 'replication-controller', make: (deps) => replicationControllerController(deps) },
   serviceaccount: { component: 'service-account-controller', make: (deps) => serviceAccountController(deps) },
+  'root-ca-cert-publisher': { component: 'root-ca-cert-publisher', make: (deps, opts) => rootCaCertPublisher(deps, opts.rootCaCert!) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */
@@ -53,6 +55,8 @@ export interface ControllerManagerOptions {
   /** --cluster-cidr and --node-cidr-mask-size, for nodeipam. */
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
+  /** The cluster CA (PEM) published as kube-root-ca.crt; without it that controller stays off. */
+  rootCaCert?: string;
   /** --terminated-pod-gc-threshold. */
   terminatedPodGcThreshold?: number;
 }
@@ -74,7 +78,7 @@ export function enabledControllers(flags: readonly string[] = ['*'], known: read
 /** kube-controller-manager: every enabled controller over one shared informer factory. */
 export function controllerManager(opts: ControllerManagerOptions): ControllerManager {
   const log = opts.log.child({ component: 'controller-manager' });
-  const enabled = enabledControllers(opts.controllers);
+  const enabled = enabledControllers(opts.controllers).filter((n) => n !== 'root-ca-cert-publisher' || opts.rootCaCert);
   for (const flag of opts.controllers ?? []) {
     const name = flag.replace(/^-/, '');
     if (name !== '*' && !controllerRegistry[name]) throw new Error(`"${name}" is not in the list of known controllers`);

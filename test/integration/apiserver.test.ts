@@ -103,3 +103,12 @@ test('watch replays from a resourceVersion and follows live changes in order', a
   await watching;
   assert.deepEqual(seen, ['ADDED w2', 'MODIFIED w2', 'DELETED w1']);
 });
+
+test('the in-process client never writes to the objects it is given (informer caches are frozen)', async () => {
+  const freeze = <T>(o: T): T => { if (o && typeof o === 'object') { Object.values(o).forEach(freeze); Object.freeze(o); } return o; };
+  const created = await server.client.create(configMaps, freeze(cm('frozen')));
+  const updated = await server.client.update(configMaps, freeze({ ...created, data: { a: 'x' } }));
+  assert.equal(updated.data?.a, 'x');
+  await server.client.updateStatus(deployments, freeze(await server.client.get(deployments, 'default', 'web')));
+  await server.client.delete(configMaps, 'default', 'frozen');
+});

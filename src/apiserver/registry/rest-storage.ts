@@ -216,7 +216,7 @@ export class RestStorage {
    */
   async update(def: ResourceDefinition, namespace: string, name: string, input: KubeObject, ctx: RequestContext,
     opts: { subresource?: 'status' | 'finalize'; createIfMissing?: boolean } = {}): Promise<{ object: KubeObject; created: boolean }> {
-    this.#checkNamespace(def, namespace, input);
+    this.#checkNamespace(def, namespace, input, false);
     if (input.metadata?.name && input.metadata.name !== name) {
       throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -228,6 +228,7 @@ export class RestStorage {
       const next = structuredClone(input);
       next.metadata ??= {};
       next.metadata.name = name;
+      this.#checkNamespace(def, namespace, next);
       return next;
     }, { ...opts, createIfMissing: opts.createIfMissing ?? false });
   }
@@ -484,16 +485,17 @@ export class RestStorage {
     return { type: 'BOOKMARK', object: { kind: def.kind, apiVersion: apiVersionOf(def.group, def.version), metadata } };
   }
 
-  #checkNamespace(def: ResourceDefinition, namespace: string, obj: KubeObject): void {
-    const meta = obj.metadata ??= {};
+  /** Checks the object's namespace against the request's; with `fill`, sets it (on our own copy). */
+  #checkNamespace(def: ResourceDefinition, namespace: string, obj: KubeObject, fill = true): void {
+    const given = obj.metadata?.namespace;
     if (def.scope === 'Namespaced') {
       if (!namespace) throw badRequest('the server could not find the requested resource');
-      if (meta.namespace && meta.namespace !== namespace) {
+      if (given && given !== namespace) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      meta.namespace = namespace;
-    } else {
-      delete meta.namespace;
+      if (fill) (obj.metadata ??= {}).namespace = namespace;
+    } else if (fill && obj.metadata) {
+      delete obj.metadata.namespace;
     }
   }
 
