@@ -53,7 +53,14 @@ export const emptyRuntimeState: PodRuntimeState = { sandboxes: [], containers: [
 
 const nsToMs = (ns: number | undefined) => (ns ? Math.floor(ns / 1e6) : 0);
 
-function sandboxFrom(s: PodSandbox, ips: string[]): RuntimeSandbox {
+/** Newest first: by creation, then attempt / restart count. */
+export function sortRuntimeState(state: PodRuntimeState): PodRuntimeState {
+  state.sandboxes.sort((a, b) => b.createdAt - a.createdAt || b.attempt - a.attempt);
+  state.containers.sort((a, b) => b.createdAt - a.createdAt || b.restartCount - a.restartCount);
+  return state;
+}
+
+export function sandboxFrom(s: PodSandbox, ips: string[]): RuntimeSandbox {
   const l = s.labels ?? {};
   return {
     id: s.id ?? '', attempt: s.metadata?.attempt ?? 0, ready: s.state === 'SANDBOX_READY', createdAt: nsToMs(s.createdAt), ips,

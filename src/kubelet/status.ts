@@ -15,6 +15,8 @@ export interface StatusInput {
   terminationMessages?: ReadonlyMap<string, string>;
   /** Readiness by container name (probes); without an entry a running container is ready. */
   readiness?: ReadonlyMap<string, boolean>;
+  /** Started by container name (startup probes); without an entry a running container has started. */
+  started?: ReadonlyMap<string, boolean>;
   hostIP?: string;
   now: number;
 }
@@ -61,9 +63,10 @@ function containerStatus(spec: Container, isInit: boolean, initDone: boolean, i:
   }
   const containerID = `${runtimeName}://${latest.id}`;
   if (latest.state === 'CONTAINER_RUNNING') {
-    const ready = i.readiness?.get(spec.name) ?? true;
+    const started = i.started?.get(spec.name) ?? true;
+    const ready = started && (i.readiness?.get(spec.name) ?? true);
     return {
-      ...base, containerID, ready, started: true,
+      ...base, containerID, ready, started,
       state: { running: { startedAt: rfc3339(latest.startedAt || latest.createdAt) } },
       lastState: previous && previous.state === 'CONTAINER_EXITED' ? terminatedState(previous, i.terminationMessages) : {},
     };
