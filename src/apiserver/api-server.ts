@@ -33,6 +33,7 @@ import { openApiService } from './openapi-service.js';
 import { customSchemaOps, patcher, protobufDecoder } from './adapters.js';
 import type { RequestContext, UserInfo } from './context.js';
 import { ipAt, parseCidr } from '../network/cidr.js';
+import { httpsKubeletDialer, podStreamingHandlers } from './proxy/index.js';
 
 export interface ApiServerConfig {
   bindAddress: string;
@@ -57,6 +58,8 @@ export interface ApiServerDeps {
   store: Store;
   cache: ObjectCache;
   tls: ApiServerTls;
+  /** The client certificate the API server presents to kubelets (logs, exec, port-forward). */
+  kubeletClientTls: ApiServerTls;
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined>;
   authenticateToken(token: string, audiences?: string[]): Promise<UserInfo | undefined>;
   clock: Clock;
@@ -116,14 +119,16 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     };
   }
 
+  const streaming = podStreamingHandlers({ client, kubeletDialer: httpsKubeletDialer(deps.kubeletClientTls), log: log.child({ component: 'kubelet-proxy' }) });
+
   const resources = resourceHandler({
     index, rest, clock, log,
     patch: patch.apply,
     checkFields: fieldChecker(defs, ops),
     protobuf: protobufDecoder(),
     authorizer: allowAuthenticated,
-    subresources: httpSubresources,
-    upgrades: {},
+    subresources: { ...httpSubresources, ...streaming.subresources },
+    upgrades: streaming.upgrades,
     virtual: virtualHandlers(allowAuthenticated, deps.authenticateToken),
     defaultWatchTimeoutSeconds: config.watchTimeoutSeconds,
   });

@@ -12,7 +12,7 @@ import { KeyExistsError, type Store } from '../storage/store.js';
 import { type KubeObject } from '../api/types.js';
 import { decodeObject } from '../apiserver/registry/codec.js';
 import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
-import { loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
+import { issueClientCertificate, loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ipAt, parseCidr } from '../network/cidr.js';
 import type { ServerConfig } from './commands/server-flags.js';
@@ -58,6 +58,8 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     await writeAdminKubeconfig(config.kubeconfigPath, { port: config.port, caCertPem: pki.ca.certPem, admin: pki.admin });
     await chmod(config.kubeconfigPath, config.kubeconfigMode);
 
+    // The API server's identity towards kubelets, as kube-apiserver's --kubelet-client-certificate.
+    const kubeletClient = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] }, { now: clock.now() });
     const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: decodeObject, log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
@@ -82,6 +84,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     }, {
       store, cache, clock, log,
       tls: { cert: pki.serving.certPem, key: pki.serving.keyPem, ca: pki.ca.certPem },
+      kubeletClientTls: { cert: kubeletClient.certPem, key: kubeletClient.keyPem, ca: pki.ca.certPem },
       authenticate: (req) => auth.authenticate(req),
       authenticateToken: (t, audiences) => auth.authenticateToken(t, audiences),
       version: serverVersion(),
