@@ -1,7 +1,9 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { ResourceDefinition } from '../../api/resource.js';
 import type { KubeObject } from '../../api/types.js';
-import type { ControllerRevisionObject } from '../../api/resources/index.js';
+import { controllerRevisions, type ControllerRevisionObject } from '../../api/resources/index.js';
+import { isAlreadyExists } from '../../api/errors.js';
+import type { Client } from '../../client/types.js';
 import { newControllerRef } from '../../client/controller-ref.js';
 
 /** controller.kubernetes.io/hash: the revision's own hash label. */
@@ -82,4 +84,44 @@ export function sortRevisions<T extends ControllerRevisionObject>(revisions: rea
 export function revisionsToPrune(revisions: readonly ControllerRevisionObject[], live: ReadonlySet<string>, limit: number): ControllerRevisionObject[] {
   const history = sortRevisions(revisions).filter((r) => !live.has(r.metadata.name ?? ''));
   return history.slice(0, Math.max(0, history.length - limit));
+}
+
+/** What ensureUpdateRevision settles on. */
+export interface RevisionSync {
+  update: ControllerRevisionObject;
+  collisionCount: number;
+}
+
+/**
+ * The update revision for `template` (getStatefulSetRevisions / constructHistory): reuse an
+ * equal revision (renumbering it when it is not the latest, as a rollback does), else create
+ * one, bumping collisionCount when a different revision already holds the name.
+ */
+export async function ensureUpdateRevision(client: Client, res: Pick<ResourceDefinition, 'group' | 'version' | 'kind'>, owner: KubeObject,
+  template: PodTemplateSpec | undefined, revisions: readonly ControllerRevisionObject[], collisionCount: number, signal: AbortSignal): Promise<RevisionSync> {
+  const next = nextRevisionNumber(revisions);
+  let count = collisionCount;
+  const probe = newRevision(owner, res, template, next, count);
+  const equal = sortRevisions(equalRevisions(revisions, probe));
+  const latest = sortRevisions(revisions).at(-1);
+  if (equal.length) {
+    const found = equal.at(-1)!;
+    if (found.metadata.name === latest?.metadata.name) return { update: found, collisionCount: count };
+    const renumbered = await client.update(controllerRevisions, { ...structuredClone(found), revision: next }, { signal });
+    return { update: renumbered, collisionCount: count };
+  }
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const rev = newRevision(owner, res, template, next, count);
+    try {
+      return { update: await client.create(controllerRevisions, rev, { signal }), collisionCount: count };
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+      const existing = await client.get(controllerRevisions, rev.metadata.namespace ?? '', rev.metadata.name ?? '', { signal });
+      if (JSON.stringify(existing.data) === JSON.stringify(rev.data) && existing.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid)) {
+        return { update: existing, collisionCount: count };
+      }
+      count++;
+    }
+  }
+  throw new Error(`no free ControllerRevision name for ${owner.metadata.namespace}/${owner.metadata.name} after 100 collisions`);
 }
