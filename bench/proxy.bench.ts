@@ -1,0 +1,68 @@
+/**
+ * Service proxy rule sync with 1,000 Services × 10 endpoints: pure render time, a full sync
+ * (iptables-save, plan, one iptables-nft-restore) and a partial sync after one endpoint change,
+ * applied inside a network namespace created for the run (the host's tables are never touched).
+ */
+import { renderRules } from '../src/proxy/rules.js';
+import { jumpRules } from '../src/proxy/rules.js';
+import type { NodeNetConfig } from '../src/proxy/rules.js';
+import { applyRestore, planRestore, saveTables } from '../src/proxy/apply.js';
+import { testEndpoint as ep, testService as svc, testSlice as slice } from '../src/proxy/testing.js';
+import { canCreateNetns, createTestNode } from '../src/network/testing/netns.js';
+import { percentile, type Bench, type BenchRow } from './types.js';
+
+const node: NodeNetConfig = { nodeName: 'node-a', nodeIPs: ['192.168.77.1'], clusterCidr: '10.42.0.0/16' };
+
+function cluster(nServices: number, nEndpoints: number) {
+  const services = [];
+  const slices = [];
+  for (let i = 0; i < nServices; i++) {
+    services.push(svc('bench', `svc-${i}`, { clusterIP: `10.43.${(i >> 8) + 1}.${i & 255}` }));
+    slices.push(slice('bench', `svc-${i}`, Array.from({ length: nEndpoints }, (_, j) => ep(`10.42.${(i * nEndpoints + j) >> 8 & 255}.${(i * nEndpoints + j) & 255}`, j % 2 ? 'node-a' : 'node-b'))));
+  }
+  return { services, slices };
+}
+
+const ms = (t0: number) => performance.now() - t0;
+
+const bench: Bench = async ({ quick }) => {
+  const nServices = quick ? 200 : 1000;
+  const rows: BenchRow[] = [];
+  const label = `proxy ${nServices} svc × 10 ep`;
+  const { services, slices } = cluster(nServices, 10);
+  const renders: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 10); i++) { const t0 = performance.now(); renderRules(services, slices, node); renders.push(ms(t0)); }
+  rows.push({ name: label, metric: 'render p50', value: percentile(renders, 50), unit: 'ms' });
+
+  if (!(await canCreateNetns())) return rows;
+  const net = await createTestNode({ pods: 0 });
+  try {
+    const jumps = jumpRules(node);
+    const fulls: number[] = [];
+    let set = renderRules(services, slices, node);
+    for (let i = 0; i < (quick ? 2 : 5); i++) {
+      const t0 = performance.now();
+      set = renderRules(services, slices, node);
+      const saved = await saveTables(net.exec);
+      await applyRestore(planRestore(set, { saved, jumps }), net.exec);
+      fulls.push(ms(t0));
+    }
+    rows.push({ name: label, metric: 'full sync (render+save+restore) p50', value: percentile(fulls, 50), unit: 'ms', goal: '< 1000 ms' });
+    const partials: number[] = [];
+    for (let i = 0; i < (quick ? 5 : 20); i++) {
+      const k = i % nServices;
+      const changed = slices.map((s, j) => (j === k ? { ...s, endpoints: s.endpoints.slice(0, 9 - (i % 3)) } : s));
+      const t0 = performance.now();
+      const next = renderRules(services, changed, node);
+      await applyRestore(planRestore(next, { previous: set }), net.exec);
+      partials.push(ms(t0));
+      set = next;
+    }
+    rows.push({ name: label, metric: 'endpoint change → rules (partial sync) p50', value: percentile(partials, 50), unit: 'ms', goal: '< 200 ms' });
+    rows.push({ name: label, metric: 'endpoint change → rules p99', value: percentile(partials, 99), unit: 'ms' });
+  } finally {
+    await net.destroy();
+  }
+  return rows;
+};
+export default bench;
