@@ -3,12 +3,16 @@
 import 'reflect-metadata';
 import { UsageError } from './flags.js';
 import { serverCommand } from './commands/server.js';
+import { imageCommand } from './commands/image.js';
+import { checkCommand } from './commands/check.js';
 import { k8tsVersion, serverVersion } from './version.js';
 
 interface Command { name: string; summary: string; run(argv: string[]): Promise<number> }
 
 const commands: Command[] = [
   serverCommand,
+  imageCommand,
+  checkCommand,
   { name: 'version', summary: 'Print the version', async run() { console.log(`k8ts version v${k8tsVersion} (Kubernetes ${serverVersion().gitVersion})`); return 0; } },
 ];
 
