@@ -14,6 +14,7 @@ import { replicaSetController } from './replicaset/index.js';
 import { replicationControllerController } from './replicationcontroller/index.js';
 import { serviceAccountController } from './serviceaccount/index.js';
 import { rootCaCertPublisher } from './rootcacertpublisher/index.js';
+import { garbageCollector } from './garbagecollector/index.js';
 
 /** A controller's factory and the event source it reports as. */
 interface Registration {
@@ -28,6 +29,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   replicationcontroller: { component: 'replication-controller', make: (deps) => replicationControllerController(deps) },
   serviceaccount: { component: 'service-account-controller', make: (deps) => serviceAccountController(deps) },
   'root-ca-cert-publisher': { component: 'root-ca-cert-publisher', make: (deps, opts) => rootCaCertPublisher(deps, opts.rootCaCert!) },
+  garbagecollector: { component: 'garbage-collector-controller', make: (deps) => garbageCollector(deps) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */
