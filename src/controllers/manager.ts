@@ -15,6 +15,7 @@ import { replicationControllerController } from './replicationcontroller/index.j
 import { serviceAccountController } from './serviceaccount/index.js';
 import { rootCaCertPublisher } from './rootcacertpublisher/index.js';
 import { garbageCollector } from './garbagecollector/index.js';
+import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
 interface Registration {
@@ -28,6 +29,8 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   replicaset: { component: 'replicaset-controller', make: (deps) => replicaSetController(deps) },
   replicationcontroller: { component: 'replication-controller', make: (deps) => replicationControllerController(deps) },
   serviceaccount: { component: 'service-account-controller', make: (deps) => serviceAccountController(deps) },
+  // k3s' ServiceLB: LoadBalancer Services get the nodes' addresses as ingress (once per cluster).
+  servicelb: { component: 'service-lb-controller', make: (deps) => serviceLbController(deps) },
   'root-ca-cert-publisher': { component: 'root-ca-cert-publisher', make: (deps, opts) => rootCaCertPublisher(deps, opts.rootCaCert!) },
   garbagecollector: { component: 'garbage-collector-controller', make: (deps) => garbageCollector(deps) },
 };
