@@ -1,5 +1,5 @@
 import type { Affinity, NodeSelectorTerm, PodTemplateSpec, Toleration } from 'kubernetes-types/core/v1.js';
-import type { DaemonSetObject, NodeObject, PodObject } from '../../api/resources/index.js';
+import { templateGenerationAnnotation, type DaemonSetObject, type NodeObject, type PodObject } from '../../api/resources/index.js';
 import { findUntoleratedTaint, podMatchesNodeSelectorAndAffinity } from '../../scheduler/framework/index.js';
 
 export const revisionHashLabel = 'controller-revision-hash';
@@ -75,9 +75,9 @@ export function nodeShouldRunDaemonPod(node: NodeObject, ds: DaemonSetObject): N
   return { shouldRun: true, shouldContinueRunning: true };
 }
 
-/** The template generation a DaemonSet's pods carry (the deprecated annotation, else the generation). */
+/** The template generation a DaemonSet's pods carry (the deprecated annotation the apiserver keeps). */
 export function templateGeneration(ds: DaemonSetObject): string | undefined {
-  return ds.metadata.annotations?.['deprecated.daemonset.template.generation'] ?? (ds.metadata.generation !== undefined ? String(ds.metadata.generation) : undefined);
+  return ds.metadata.annotations?.[templateGenerationAnnotation];
 }
 
 /** IsPodUpdated: the pod carries the current revision hash or template generation. */
