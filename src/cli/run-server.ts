@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
@@ -18,6 +18,8 @@ import { ipAt, parseCidr } from '../network/cidr.js';
 import type { ServerConfig } from './commands/server-flags.js';
 import { serverVersion } from './version.js';
 import { controllerManager } from '../controllers/manager.js';
+import { leaderElector } from '../client/leader-election.js';
+import { scheduler } from '../scheduler/index.js';
 
 /** The `iss` of service-account tokens, as upstream's default. */
 export const serviceAccountIssuer = 'https://kubernetes.default.svc.cluster.local';
@@ -103,14 +105,24 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       clusterCidr: config.clusterCidr,
       rootCaCert: pki.ca.certPem,
     }).run(s));
+    const schedulerAbort = new AbortController();
+    const schedulerRun = config.disableScheduler ? Promise.resolve() : spawn(schedulerAbort.signal, log, 'scheduler', async (s) => {
+      const elector = leaderElector({
+        client: api.client, clock, log: log.child({ component: 'scheduler' }),
+        namespace: 'kube-system', name: 'kube-scheduler', identity: `${hostname()}_${randomUUID()}`,
+      });
+      // A scheduler that loses its lease stops scheduling and campaigns again.
+      while (!s.aborted) await elector.run(s, { onStartedLeading: (ls) => scheduler({ client: api.client, clock, log }).run(ls) });
+    });
     await waitReady(api, signal);
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
 
     const done = (async () => {
       await untilAborted(signal);
       log.info('shutting down');
+      schedulerAbort.abort();
       controllersAbort.abort();
-      await controllersRun;
+      await Promise.all([schedulerRun, controllersRun]);
       compactAbort.abort();
       await compactRun;
       apiAbort.abort();

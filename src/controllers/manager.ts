@@ -120,10 +120,13 @@ export function controllerManager(opts: ControllerManagerOptions): ControllerMan
         identity: opts.identity ?? `${hostname()}_${randomUUID()}`,
         leaseDurationMs: opts.leaseDurationMs, renewDeadlineMs: opts.renewDeadlineMs, retryPeriodMs: opts.retryPeriodMs,
       });
-      await elector.run(signal, {
-        onStartedLeading: async (s) => { leading = true; try { await runAll(s); } finally { leading = false; } },
-        onNewLeader: (id) => log.info('new leader elected', { leader: id }),
-      });
+      // Losing the lease stops the controllers; the manager then campaigns again.
+      while (!signal.aborted) {
+        await elector.run(signal, {
+          onStartedLeading: async (s) => { leading = true; try { await runAll(s); } finally { leading = false; } },
+          onNewLeader: (id) => log.info('new leader elected', { leader: id }),
+        });
+      }
     },
   };
 }
