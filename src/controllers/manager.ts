@@ -16,6 +16,7 @@ import { serviceAccountController } from './serviceaccount/index.js';
 import { rootCaCertPublisher } from './rootcacertpublisher/index.js';
 import { garbageCollector } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
+import { endpointSliceController } from './endpointslice/index.js';
 import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
@@ -35,6 +36,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   'root-ca-cert-publisher': { component: 'root-ca-cert-publisher', make: (deps, opts) => rootCaCertPublisher(deps, opts.rootCaCert!) },
   garbagecollector: { component: 'garbage-collector-controller', make: (deps) => garbageCollector(deps) },
   namespace: { component: 'namespace-controller', make: (deps) => namespaceController(deps) },
+  endpointslice: { component: 'endpoint-slice-controller', make: (deps) => endpointSliceController(deps) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */
