@@ -5,6 +5,7 @@ import { UsageError } from './flags.js';
 import { serverCommand } from './commands/server.js';
 import { imageCommand } from './commands/image.js';
 import { checkCommand } from './commands/check.js';
+import { simulateCommand } from './commands/simulate.js';
 import { k8tsVersion, serverVersion } from './version.js';
 
 interface Command { name: string; summary: string; run(argv: string[]): Promise<number> }
@@ -13,6 +14,7 @@ const commands: Command[] = [
   serverCommand,
   imageCommand,
   checkCommand,
+  simulateCommand,
   { name: 'version', summary: 'Print the version', async run() { console.log(`k8ts version v${k8tsVersion} (Kubernetes ${serverVersion().gitVersion})`); return 0; } },
 ];
 

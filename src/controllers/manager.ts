@@ -17,6 +17,11 @@ import { rootCaCertPublisher } from './rootcacertpublisher/index.js';
 import { garbageCollector } from './garbagecollector/index.js';
 import { namespaceController } from './namespace/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
+import { jobController, ttlAfterFinishedController } from './job/index.js';
+import { cronJobController } from './cronjob/index.js';
+import { statefulSetController } from './statefulset/index.js';
+import { daemonSetController } from './daemonset/index.js';
+import { podGCController } from './podgc/index.js';
 import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
@@ -37,6 +42,12 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   garbagecollector: { component: 'garbage-collector-controller', make: (deps) => garbageCollector(deps) },
   namespace: { component: 'namespace-controller', make: (deps) => namespaceController(deps) },
   endpointslice: { component: 'endpoint-slice-controller', make: (deps) => endpointSliceController(deps) },
+  job: { component: 'job-controller', make: (deps) => jobController(deps) },
+  'ttl-after-finished': { component: 'ttl-after-finished-controller', make: (deps) => ttlAfterFinishedController(deps) },
+  cronjob: { component: 'cronjob-controller', make: (deps) => cronJobController(deps) },
+  statefulset: { component: 'statefulset-controller', make: (deps) => statefulSetController(deps) },
+  daemonset: { component: 'daemonset-controller', make: (deps) => daemonSetController(deps) },
+  podgc: { component: 'pod-garbage-collector', make: (deps, opts) => podGCController(deps, { terminatedPodThreshold: opts.terminatedPodGcThreshold }) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */
