@@ -22,6 +22,7 @@ import { cronJobController } from './cronjob/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { podGCController } from './podgc/index.js';
+import { endpointsController } from './endpoints/index.js';
 import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
@@ -48,6 +49,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   statefulset: { component: 'statefulset-controller', make: (deps) => statefulSetController(deps) },
   daemonset: { component: 'daemonset-controller', make: (deps) => daemonSetController(deps) },
   podgc: { component: 'pod-garbage-collector', make: (deps, opts) => podGCController(deps, { terminatedPodThreshold: opts.terminatedPodGcThreshold }) },
+  endpoint: { component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */
