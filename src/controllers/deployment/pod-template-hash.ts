@@ -22,11 +22,16 @@ export function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-/** JSON with object keys sorted, so that equal templates print equally (DeepHashObject's role). */
+/**
+ * JSON with object keys sorted, so that equal templates print equally (DeepHashObject's role).
+ * Fields that are null, {} or [] print as absent: in Go's typed structs they are the same value
+ * (kubectl's rollout undo sends `resources: {}` and `creationTimestamp: null`), and upstream
+ * compares templates with semantic equality.
+ */
 export function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => !isUnset(x)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -47,4 +52,10 @@ export function computeHash(template: PodTemplateSpec | undefined, collisionCoun
     h = fnv32a(extra, h);
   }
   return safeEncodeString(String(h));
+}
+
+function isUnset(x: unknown): boolean {
+  if (x === undefined || x === null) return true;
+  if (Array.isArray(x)) return x.length === 0;
+  return typeof x === 'object' && Object.values(x as Record<string, unknown>).every(isUnset);
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveFenceposts, scaledValue } from './replica-sets.js';
+import { equalIgnoreHash, resolveFenceposts, scaledValue } from './replica-sets.js';
 import { computeHash, fnv32a, safeEncodeString } from './pod-template-hash.js';
 import { setNewReplicaSetAnnotations } from './annotations.js';
 import type { DeploymentObject, ReplicaSetObject } from '../../api/resources/index.js';
@@ -31,4 +31,11 @@ test('rolling back to an old set moves its revision to the top and keeps history
   assert.deepEqual(rs.metadata.annotations, { team: 'a', 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
   setNewReplicaSetAnnotations(d, rs, 5, true, 1);
   assert.equal(rs.metadata.annotations!['deployment.kubernetes.io/revision-history'], '1,3');
+});
+
+test('templates equal up to null, {} and [] are equal (kubectl rollout undo sends resources: {} and creationTimestamp: null)', () => {
+  const a = { metadata: { labels: { app: 'x', 'pod-template-hash': 'abc' } }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+  const b = { metadata: { creationTimestamp: null as unknown as string, labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i', resources: {} }], volumes: [] } };
+  assert.ok(equalIgnoreHash(a, b));
+  assert.ok(!equalIgnoreHash(a, { ...b, spec: { containers: [{ name: 'c', image: 'j' }] } }));
 });
