@@ -23,6 +23,7 @@ import { statefulSetController } from './statefulset/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { podGCController } from './podgc/index.js';
 import { endpointsController } from './endpoints/index.js';
+import { nodeIpamController } from './nodeipam/index.js';
 import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
@@ -50,6 +51,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   daemonset: { component: 'daemonset-controller', make: (deps) => daemonSetController(deps) },
   podgc: { component: 'pod-garbage-collector', make: (deps, opts) => podGCController(deps, { terminatedPodThreshold: opts.terminatedPodGcThreshold }) },
   endpoint: { component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
+  nodeipam: { component: 'cidrAllocator', make: (deps, opts) => nodeIpamController(deps, { clusterCidr: opts.clusterCidr ?? '10.42.0.0/16', nodeCidrMaskSize: opts.nodeCidrMaskSize }) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */
