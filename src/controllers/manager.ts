@@ -24,6 +24,7 @@ import { daemonSetController } from './daemonset/index.js';
 import { podGCController } from './podgc/index.js';
 import { endpointsController } from './endpoints/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
+import { nodeLifecycleController } from './nodelifecycle/index.js';
 import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
@@ -52,6 +53,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   podgc: { component: 'pod-garbage-collector', make: (deps, opts) => podGCController(deps, { terminatedPodThreshold: opts.terminatedPodGcThreshold }) },
   endpoint: { component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
   nodeipam: { component: 'cidrAllocator', make: (deps, opts) => nodeIpamController(deps, { clusterCidr: opts.clusterCidr ?? '10.42.0.0/16', nodeCidrMaskSize: opts.nodeCidrMaskSize }) },
+  nodelifecycle: { component: 'node-controller', make: (deps, opts) => nodeLifecycleController(deps, { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */

@@ -1,0 +1,2 @@
+export * from './controller.js';
+export * from './node-health.js';
