@@ -1,13 +1,15 @@
 /**
- * Test child for the kill -9 durability test (sqlite.test.ts): writes to the store at argv[2]
- * forever and prints `ack <key> <revision> <value>` after each write resolves. Stdout is a pipe,
+ * Test child for the kill -9 durability test (sqlite.test.ts): writes to the store at argv[2],
+ * with the driver named in argv[3] (default: this Node's), forever and prints `ack <key> <revision> <value>` after each write resolves. Stdout is a pipe,
  * which Node writes synchronously on Linux, so a printed ack is in the pipe before the next write.
  */
+import { sqliteDriverNames, type SqliteDriverName } from './driver.js';
 import { openSqliteStore } from './sqlite-store.js';
 
-const path = process.argv[2];
-if (!path) throw new Error('usage: durability-writer <db-path>');
-const store = openSqliteStore({ path });
+const [path, driver] = process.argv.slice(2);
+if (!path) throw new Error('usage: durability-writer <db-path> [node:sqlite|better-sqlite3]');
+if (driver !== undefined && !sqliteDriverNames.includes(driver as SqliteDriverName)) throw new Error(`durability-writer: unknown driver ${driver}`);
+const store = openSqliteStore({ path, ...(driver ? { driver: driver as SqliteDriverName } : {}) });
 const enc = new TextEncoder();
 for (let i = 0; ; i++) {
   const key = `/durability/k${i % 50}`;

@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database } from './driver.js';
 
 /**
  * The kine-like log. One row per write; `id` is the global revision. The newest row of a name is
@@ -41,8 +41,8 @@ export type Synchronous = 'full' | 'normal';
  */
 export function prepareDatabase(db: Database, synchronous: Synchronous): void {
   db.pragma('locking_mode = EXCLUSIVE');
-  const mode = db.pragma('journal_mode = WAL', { simple: true }) as string;
-  if (mode !== 'wal' && mode !== 'memory') throw new Error(`sqlite: could not enable WAL (journal_mode is ${mode})`);
+  const mode = db.pragma('journal_mode = WAL');
+  if (mode !== 'wal' && mode !== 'memory') throw new Error(`sqlite: could not enable WAL (journal_mode is ${String(mode)})`);
   db.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
   db.exec(ddl);
 }

@@ -1,10 +1,9 @@
-import Database from 'better-sqlite3';
-import type { Database as Db, Statement } from 'better-sqlite3';
 import {
   CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError,
   type KeyValue, type ListOptions, type ListResult, type Store, type StoreEvent,
 } from '../store.js';
 import { prefixEnd } from '../key-range.js';
+import { openDatabase, type Database as Db, type SqliteDriverName, type Statement } from './driver.js';
 import { Notifier } from './notifier.js';
 import { prepareDatabase, type Synchronous } from './schema.js';
 
@@ -17,6 +16,11 @@ export interface SqliteStoreOptions {
   replayPageSize?: number;
   /** Events a live watcher may have queued before it falls back to reading the table (default 10000). */
   maxQueuedEvents?: number;
+  /**
+   * The SQLite driver (default: node:sqlite on Node >= 22.5, else better-sqlite3; see driver.ts).
+   * Both read and write the same file format; tests run the store on each.
+   */
+  driver?: SqliteDriverName;
 }
 
 interface Row {
@@ -48,9 +52,9 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 }
 
 /**
- * The embedded datastore: a kine-like MVCC log in one SQLite table (see schema.ts). better-sqlite3
- * is synchronous, so every read, and every batch of writes with the notification of its
- * watchers, runs to completion inside one JavaScript turn: nothing interleaves with it.
+ * The embedded datastore: a kine-like MVCC log in one SQLite table (see schema.ts). Both SQLite
+ * drivers are synchronous, so every read, and every batch of writes with the notification of
+ * its watchers, runs to completion inside one JavaScript turn: nothing interleaves with it.
  */
 export class SqliteStore implements Store {
   readonly #db: Db;
@@ -69,6 +73,8 @@ export class SqliteStore implements Store {
     listAllSorted: Statement<ListParams, Row>;
     replay: Statement<{ pos: number; lo: string; hi: string | null; prefix: string; limit: number }, EventRow>;
     setMeta: Statement<[string, number]>;
+    compactSuperseded: Statement<[number, number]>;
+    compactDeletions: Statement<[number, number]>;
   };
 
   constructor(options: SqliteStoreOptions) {
@@ -76,7 +82,7 @@ export class SqliteStore implements Store {
     this.#maxQueued = options.maxQueuedEvents ?? 10_000;
     try {
       // A short busy timeout: the file is held exclusively, so waiting for a lock never helps.
-      this.#db = new Database(options.path, { timeout: 100 });
+      this.#db = openDatabase(options.path, { busyTimeoutMs: 100, ...(options.driver ? { driver: options.driver } : {}) });
     } catch (err) {
       throw new Error(`sqlite: opening ${options.path}`, { cause: err });
     }
@@ -103,11 +109,14 @@ export class SqliteStore implements Store {
         WHERE l.id > :pos AND l.name >= :lo AND (:hi IS NULL OR l.name < :hi) AND substr(l.name, 1, length(:prefix)) = :prefix
         ORDER BY l.id LIMIT :limit`),
       setMeta: db.prepare('INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value'),
+      // Prepared once, like the rest: no statement of the store is left to the garbage collector.
+      compactSuperseded: db.prepare('DELETE FROM log WHERE id IN (SELECT prev_revision FROM log WHERE id > ? AND id <= ? AND prev_revision > 0)'),
+      compactDeletions: db.prepare('DELETE FROM log WHERE deleted = 1 AND id >= ? AND id < ?'),
     };
-    const seq = db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck().get() as number | undefined;
-    this.#revision = seq ?? 0;
-    const compacted = db.prepare('SELECT value FROM meta WHERE name = ?').pluck().get(compactedKey) as number | undefined;
-    this.#compacted = compacted ?? 0;
+    const seq = db.prepare<[], { seq: number }>(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).get();
+    this.#revision = seq?.seq ?? 0;
+    const compacted = db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE name = ?').get(compactedKey);
+    this.#compacted = compacted?.value ?? 0;
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
@@ -183,17 +192,15 @@ export class SqliteStore implements Store {
   async compact(revision: number): Promise<void> {
     this.#assertOpen();
     if (revision > this.#revision) throw new Error(`sqlite: cannot compact at future revision ${revision} (current ${this.#revision})`);
-    const supersededIn = this.#db.prepare('DELETE FROM log WHERE id IN (SELECT prev_revision FROM log WHERE id > ? AND id <= ? AND prev_revision > 0)');
-    const deletionsIn = this.#db.prepare('DELETE FROM log WHERE deleted = 1 AND id >= ? AND id < ?');
     while (this.#compacted < revision) {
       this.#assertOpen();
       const from = this.#compacted;
       const to = Math.min(revision, from + compactStep);
       this.#db.transaction(() => {
-        supersededIn.run(from, to);
-        deletionsIn.run(from, to);
+        this.#stmt.compactSuperseded.run(from, to);
+        this.#stmt.compactDeletions.run(from, to);
         this.#stmt.setMeta.run(compactedKey, to);
-      }).immediate();
+      });
       this.#compacted = to;
       if (to < revision) await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -210,6 +217,9 @@ export class SqliteStore implements Store {
     this.#notifier.fail(new Error('sqlite: store closed'));
     this.#db.close();
   }
+
+  /** The SQLite driver this store runs on. */
+  get driver(): SqliteDriverName { return this.#db.driver; }
 
   /** Live watchers (for tests and metrics). */
   watcherCount(): number { return this.#notifier.size; }
@@ -297,7 +307,7 @@ export class SqliteStore implements Store {
             outcomes.push({ ok: false, error });
           }
         }
-      }).immediate();
+      });
     } catch (err) {
       this.#revision = startRevision;
       for (const op of ops) op.reject(new Error('sqlite: write failed', { cause: err }));

@@ -4,11 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { collect, runStoreConformance } from '../conformance.test.js';
 import { CompactedError } from '../store.js';
-import { openSqliteStore } from './sqlite-store.js';
+import { defaultSqliteDriver, openDatabase, sqliteDriverNames, sqliteDriverUnavailable, type SqliteDriverName } from './driver.js';
+import { openSqliteStore as openStore, type SqliteStoreOptions } from './sqlite-store.js';
 
 const enc = new TextEncoder();
 const text = (v: Uint8Array) => new TextDecoder().decode(v);
@@ -18,44 +19,224 @@ function tempDir(): { dir: string; remove(): void } {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-runStoreConformance('sqlite :memory:', async () => {
-  const store = openSqliteStore({ path: ':memory:' });
-  return { store, cleanup: () => store.close() };
-});
+/**
+ * Everything below runs once per SQLite driver. A driver this Node cannot run is skipped with the
+ * reason (node:sqlite needs Node >= 22.5; better-sqlite3 12.x aborts the process on Node 24).
+ */
+for (const driver of sqliteDriverNames) {
+  const unavailable = sqliteDriverUnavailable(driver);
+  if (unavailable) {
+    describe(`sqlite store (${driver})`, { skip: unavailable }, () => { /* skipped: see the reason */ });
+    continue;
+  }
+  sqliteSuite(driver);
+}
 
-// A file-backed store with tiny replay pages and watcher queues, so every watch crosses the
-// replay/live boundary and the overflow fallback many times.
-runStoreConformance('sqlite file, small pages', async () => {
-  const tmp = tempDir();
-  const store = openSqliteStore({ path: join(tmp.dir, 'state.db'), replayPageSize: 7, maxQueuedEvents: 3 });
-  return { store, cleanup: async () => { await store.close(); tmp.remove(); } };
-});
+function sqliteSuite(driver: SqliteDriverName): void {
+  const openSqliteStore = (options: SqliteStoreOptions) => openStore({ ...options, driver });
 
-describe('sqlite store', () => {
-  it('reopening a file resumes revisions, data and the compaction mark', async () => {
+  runStoreConformance(`sqlite :memory: (${driver})`, async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    return { store, cleanup: () => store.close() };
+  });
+
+  // A file-backed store with tiny replay pages and watcher queues, so every watch crosses the
+  // replay/live boundary and the overflow fallback many times.
+  runStoreConformance(`sqlite file, small pages (${driver})`, async () => {
+    const tmp = tempDir();
+    const store = openSqliteStore({ path: join(tmp.dir, 'state.db'), replayPageSize: 7, maxQueuedEvents: 3 });
+    return { store, cleanup: async () => { await store.close(); tmp.remove(); } };
+  });
+
+  describe(`sqlite store (${driver})`, () => {
+    it('runs on the driver asked for', async () => {
+      const store = openSqliteStore({ path: ':memory:' });
+      try {
+        assert.equal(store.driver, driver);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('reopening a file resumes revisions, data and the compaction mark', async () => {
+      const tmp = tempDir();
+      try {
+        const path = join(tmp.dir, 'state.db');
+        const first = openSqliteStore({ path });
+        const a = await first.create('/r/a', enc.encode('1'));
+        const b = await first.create('/r/b', enc.encode('2'));
+        await first.delete('/r/b');
+        await first.compact(b.modRevision + 1);
+        const last = await first.update('/r/a', enc.encode('3'), a.modRevision);
+        await first.close();
+
+        const second = openSqliteStore({ path });
+        try {
+          assert.equal(await second.currentRevision(), last.modRevision);
+          assert.equal(second.compactedRevision(), b.modRevision + 1);
+          assert.equal(text((await second.get('/r/a'))!.value), '3');
+          assert.equal((await second.get('/r/a'))!.createRevision, a.modRevision);
+          assert.equal(await second.get('/r/b'), undefined);
+          const next = await second.create('/r/c', enc.encode('4'));
+          assert.equal(next.modRevision, last.modRevision + 1, 'revisions continue, never reused');
+          await assert.rejects(second.list('/r/', { revision: a.modRevision }), CompactedError);
+          const evs = await collect(second, '/r/', b.modRevision + 1, (e) => e.length >= 2);
+          assert.deepEqual(evs.map((e) => e.revision), [last.modRevision, next.modRevision]);
+        } finally {
+          await second.close();
+        }
+      } finally {
+        tmp.remove();
+      }
+    });
+
+    it('compaction removes superseded and deleted rows but never revisions', async () => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, 'state.db');
+      const store = openSqliteStore({ path });
+      try {
+        for (let i = 0; i < 20; i++) await store.create(`/c/${i}`, enc.encode('x'));
+        for (let round = 0; round < 5; round++) {
+          for (let i = 0; i < 20; i++) await store.update(`/c/${i}`, enc.encode(`r${round}`), (await store.get(`/c/${i}`))!.modRevision);
+        }
+        for (let i = 0; i < 10; i++) await store.delete(`/c/${i}`);
+        const rev = await store.currentRevision();
+        await store.compact(rev);
+        await store.close();
+        const db = openDatabase(path, { driver, readonly: true });
+        try {
+          const count = (where: string) => db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM log ${where}`).get()!.n;
+          // The 10 live rows, plus the deletion at exactly the compaction revision: a watch from
+          // revision - 1 must still see it (the same boundary as etcd's).
+          assert.equal(count(''), 11);
+          assert.equal(count('WHERE deleted = 1'), 1);
+        } finally {
+          db.close();
+        }
+        const reopened = openSqliteStore({ path });
+        try {
+          assert.equal(await reopened.currentRevision(), rev);
+          assert.deepEqual((await reopened.list('/c/')).kvs.map((k) => text(k.value)), Array(10).fill('r4'));
+          assert.equal((await reopened.create('/c/new', enc.encode('y'))).modRevision, rev + 1);
+        } finally {
+          await reopened.close();
+        }
+      } finally {
+        tmp.remove();
+      }
+    });
+
+    it('a second store cannot open a file in use', async () => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, 'state.db');
+      const store = openSqliteStore({ path });
+      try {
+        await store.create('/x', enc.encode('1'));
+        assert.throws(() => openSqliteStore({ path }), /another process|locked/);
+      } finally {
+        await store.close();
+        tmp.remove();
+      }
+    });
+
+    it('closing the store ends its live watches with an error', async () => {
+      const store = openSqliteStore({ path: ':memory:' });
+      const ac = new AbortController();
+      const it = store.watch('/', 0, ac.signal)[Symbol.asyncIterator]();
+      const pending = it.next();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(store.watcherCount(), 1);
+      await store.close();
+      await assert.rejects(pending, /closed/);
+      assert.equal(store.watcherCount(), 0);
+    });
+
+    it('a finished watch leaves no subscriber behind', async () => {
+      const store = openSqliteStore({ path: ':memory:' });
+      try {
+        await store.create('/w/a', enc.encode('1'));
+        await collect(store, '/w/', 0, (e) => e.length >= 1);
+        const ac = new AbortController();
+        const it = store.watch('/w/', 1, ac.signal)[Symbol.asyncIterator]();
+        const pending = it.next();
+        await new Promise((r) => setImmediate(r));
+        ac.abort();
+        assert.deepEqual(await pending, { done: true, value: undefined });
+        assert.equal(store.watcherCount(), 0);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('every acknowledged write survives kill -9 of the writing process', async () => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, 'state.db');
+      const here = fileURLToPath(import.meta.url);
+      const writer = join(here, '..', `durability-writer${here.endsWith('.ts') ? '.ts' : '.js'}`);
+      const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), writer, path, driver], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+      const acked = new Map<string, { revision: number; value: string }>();
+      let count = 0;
+      let maxRevision = 0;
+      try {
+        const lines = createInterface({ input: child.stdout! });
+        for await (const line of lines) {
+          const [tag, key, rev, value] = line.split(' ');
+          assert.equal(tag, 'ack', `unexpected output: ${line}`);
+          acked.set(key!, { revision: Number(rev), value: value! });
+          maxRevision = Math.max(maxRevision, Number(rev));
+          if (++count === 1000) child.kill('SIGKILL');
+        }
+        assert.equal(await exited, 'SIGKILL', `writer should die by SIGKILL (stderr: ${stderr})`);
+      } finally {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      }
+      try {
+        assert.ok(count >= 1000, `saw ${count} acks`);
+        const store = openSqliteStore({ path });
+        try {
+          const current = await store.currentRevision();
+          assert.ok(current >= maxRevision, `store revision ${current} >= last acknowledged ${maxRevision}`);
+          for (const [key, want] of acked) {
+            const kv = await store.get(key);
+            assert.ok(kv, `${key} lost`);
+            assert.ok(kv.modRevision >= want.revision, `${key}: revision ${kv.modRevision} >= acknowledged ${want.revision}`);
+            if (kv.modRevision === want.revision) assert.equal(text(kv.value), want.value);
+          }
+          const next = await store.create('/durability/after', enc.encode('x'));
+          assert.equal(next.modRevision, current + 1);
+        } finally {
+          await store.close();
+        }
+      } finally {
+        tmp.remove();
+      }
+    });
+  });
+}
+
+describe('sqlite drivers', () => {
+  const usable = sqliteDriverNames.filter((d) => !sqliteDriverUnavailable(d));
+  const [writer, reader] = usable;
+  it('a file written by one driver is read by the other', { skip: usable.length < 2 ? `only ${usable.join(', ')} runs on Node ${process.versions.node}` : false }, async () => {
     const tmp = tempDir();
     try {
       const path = join(tmp.dir, 'state.db');
-      const first = openSqliteStore({ path });
-      const a = await first.create('/r/a', enc.encode('1'));
-      const b = await first.create('/r/b', enc.encode('2'));
-      await first.delete('/r/b');
-      await first.compact(b.modRevision + 1);
-      const last = await first.update('/r/a', enc.encode('3'), a.modRevision);
+      const first = openStore({ path, driver: writer! });
+      const a = await first.create('/x/a', new Uint8Array([0, 1, 255]));
+      await first.delete((await first.create('/x/b', enc.encode('b'))).key);
+      await first.compact(a.modRevision);
       await first.close();
-
-      const second = openSqliteStore({ path });
+      const second = openStore({ path, driver: reader! });
       try {
-        assert.equal(await second.currentRevision(), last.modRevision);
-        assert.equal(second.compactedRevision(), b.modRevision + 1);
-        assert.equal(text((await second.get('/r/a'))!.value), '3');
-        assert.equal((await second.get('/r/a'))!.createRevision, a.modRevision);
-        assert.equal(await second.get('/r/b'), undefined);
-        const next = await second.create('/r/c', enc.encode('4'));
-        assert.equal(next.modRevision, last.modRevision + 1, 'revisions continue, never reused');
-        await assert.rejects(second.list('/r/', { revision: a.modRevision }), CompactedError);
-        const evs = await collect(second, '/r/', b.modRevision + 1, (e) => e.length >= 2);
-        assert.deepEqual(evs.map((e) => e.revision), [last.modRevision, next.modRevision]);
+        assert.equal(await second.currentRevision(), a.modRevision + 2);
+        assert.equal(second.compactedRevision(), a.modRevision);
+        assert.deepEqual([...(await second.get('/x/a'))!.value], [0, 1, 255]);
+        assert.equal(await second.get('/x/b'), undefined);
       } finally {
         await second.close();
       }
@@ -64,131 +245,29 @@ describe('sqlite store', () => {
     }
   });
 
-  it('compaction removes superseded and deleted rows but never revisions', async () => {
-    const tmp = tempDir();
-    const path = join(tmp.dir, 'state.db');
-    const store = openSqliteStore({ path });
-    try {
-      for (let i = 0; i < 20; i++) await store.create(`/c/${i}`, enc.encode('x'));
-      for (let round = 0; round < 5; round++) {
-        for (let i = 0; i < 20; i++) await store.update(`/c/${i}`, enc.encode(`r${round}`), (await store.get(`/c/${i}`))!.modRevision);
-      }
-      for (let i = 0; i < 10; i++) await store.delete(`/c/${i}`);
-      const rev = await store.currentRevision();
-      await store.compact(rev);
-      await store.close();
-      const { default: Database } = await import('better-sqlite3');
-      const db = new Database(path, { readonly: true });
-      try {
-        const rows = db.prepare('SELECT count(*) FROM log').pluck().get() as number;
-        // The 10 live rows, plus the deletion at exactly the compaction revision: a watch from
-        // revision - 1 must still see it (the same boundary as etcd's).
-        assert.equal(rows, 11);
-        assert.equal(db.prepare('SELECT count(*) FROM log WHERE deleted = 1').pluck().get(), 1);
-      } finally {
-        db.close();
-      }
-      const reopened = openSqliteStore({ path });
-      try {
-        assert.equal(await reopened.currentRevision(), rev);
-        assert.deepEqual((await reopened.list('/c/')).kvs.map((k) => text(k.value)), Array(10).fill('r4'));
-        assert.equal((await reopened.create('/c/new', enc.encode('y'))).modRevision, rev + 1);
-      } finally {
-        await reopened.close();
-      }
-    } finally {
-      tmp.remove();
-    }
-  });
-
-  it('a second store cannot open a file in use', async () => {
-    const tmp = tempDir();
-    const path = join(tmp.dir, 'state.db');
-    const store = openSqliteStore({ path });
-    try {
-      await store.create('/x', enc.encode('1'));
-      assert.throws(() => openSqliteStore({ path }), /another process|locked/);
-    } finally {
-      await store.close();
-      tmp.remove();
-    }
-  });
-
-  it('closing the store ends its live watches with an error', async () => {
-    const store = openSqliteStore({ path: ':memory:' });
-    const ac = new AbortController();
-    const it = store.watch('/', 0, ac.signal)[Symbol.asyncIterator]();
-    const pending = it.next();
-    await new Promise((r) => setImmediate(r));
-    assert.equal(store.watcherCount(), 1);
-    await store.close();
-    await assert.rejects(pending, /closed/);
-    assert.equal(store.watcherCount(), 0);
-  });
-
-  it('a finished watch leaves no subscriber behind', async () => {
-    const store = openSqliteStore({ path: ':memory:' });
-    try {
-      await store.create('/w/a', enc.encode('1'));
-      await collect(store, '/w/', 0, (e) => e.length >= 1);
-      const ac = new AbortController();
-      const it = store.watch('/w/', 1, ac.signal)[Symbol.asyncIterator]();
-      const pending = it.next();
-      await new Promise((r) => setImmediate(r));
-      ac.abort();
-      assert.deepEqual(await pending, { done: true, value: undefined });
-      assert.equal(store.watcherCount(), 0);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('every acknowledged write survives kill -9 of the writing process', async () => {
-    const tmp = tempDir();
-    const path = join(tmp.dir, 'state.db');
+  it('the default driver is the only one loaded (node:sqlite never loads the better-sqlite3 addon)', async () => {
     const here = fileURLToPath(import.meta.url);
-    const writer = join(here, '..', `durability-writer${here.endsWith('.ts') ? '.ts' : '.js'}`);
-    const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), writer, path], {
+    const store = join(here, '..', `sqlite-store${here.endsWith('.ts') ? '.ts' : '.js'}`);
+    const script = `
+      import { createRequire } from 'node:module';
+      const { openSqliteStore } = await import(${JSON.stringify(pathToFileURL(store).href)});
+      const s = openSqliteStore({ path: ':memory:' });
+      await s.create('/k', new Uint8Array([1]));
+      await s.close();
+      const addon = Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('better-sqlite3'));
+      process.stdout.write(JSON.stringify({ driver: s.driver, addon }));`;
+    const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), '--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-    const acked = new Map<string, { revision: number; value: string }>();
-    let count = 0;
-    let maxRevision = 0;
-    try {
-      const lines = createInterface({ input: child.stdout! });
-      for await (const line of lines) {
-        const [tag, key, rev, value] = line.split(' ');
-        assert.equal(tag, 'ack', `unexpected output: ${line}`);
-        acked.set(key!, { revision: Number(rev), value: value! });
-        maxRevision = Math.max(maxRevision, Number(rev));
-        if (++count === 1000) child.kill('SIGKILL');
-      }
-      assert.equal(await exited, 'SIGKILL', `writer should die by SIGKILL (stderr: ${stderr})`);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
-    try {
-      assert.ok(count >= 1000, `saw ${count} acks`);
-      const store = openSqliteStore({ path });
-      try {
-        const current = await store.currentRevision();
-        assert.ok(current >= maxRevision, `store revision ${current} >= last acknowledged ${maxRevision}`);
-        for (const [key, want] of acked) {
-          const kv = await store.get(key);
-          assert.ok(kv, `${key} lost`);
-          assert.ok(kv.modRevision >= want.revision, `${key}: revision ${kv.modRevision} >= acknowledged ${want.revision}`);
-          if (kv.modRevision === want.revision) assert.equal(text(kv.value), want.value);
-        }
-        const next = await store.create('/durability/after', enc.encode('x'));
-        assert.equal(next.modRevision, current + 1);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      tmp.remove();
-    }
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0, `child failed: ${err}`);
+    assert.equal(err, '', 'no warning printed (node:sqlite is experimental on Node 22)');
+    const { driver, addon } = JSON.parse(out) as { driver: SqliteDriverName; addon: boolean };
+    assert.equal(driver, defaultSqliteDriver());
+    assert.equal(addon, driver === 'better-sqlite3');
   });
 });
