@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { namespaces, nodes, pods, replicationControllers, services } from '../api/resources/core/index.js';
 import { replicaSets, statefulSets } from '../api/resources/apps/index.js';
@@ -332,7 +333,13 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
     })());
   }
 
-  async function run(signal: AbortSignal): Promise<void> {
+  async function run(outer: AbortSignal): Promise<void> {
+    // Every binding and status write listens on this signal: a private one without the listener cap.
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    const onAbort = () => stop.abort(outer.reason);
+    if (outer.aborted) onAbort(); else outer.addEventListener('abort', onAbort, { once: true });
+    const signal = stop.signal;
     recorder = eventRecorder({ client, clock, log, component: profile.schedulerName, host: opts.host, maxQueued: 10_000 });
     const informing = ownInformers ? spawn(signal, log, 'scheduler-informers', (s) => informers.run(s)) : undefined;
     const queueRun = spawn(signal, log, 'scheduling-queue', (s) => queue.run(s));
@@ -356,6 +363,7 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
       await recorder.flush();
       await queueRun;
       await informing;
+      outer.removeEventListener('abort', onAbort);
       log.info('stopped');
     }
   }

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { ResourceDefinition } from '../api/resource.js';
 import type { KubeObject } from '../api/types.js';
@@ -31,7 +32,7 @@ export interface SimulateOptions {
   podCidrFromNode?: boolean;
   /** How long a node waits for its podCIDR before using the fallback block. Default 3 s. */
   podCidrWaitMs?: number;
-  /** Lease renewal period (10 s) and Ready-condition heartbeat period (20 s). */
+  /** Lease renewal period (10 s) and Ready-condition heartbeat period (60 s; the Lease is the liveness signal, as upstream). */
   leaseRenewMs?: number;
   nodeStatusMs?: number;
   /** Concurrent status writes (pod workers). Default 64. */
@@ -51,11 +52,18 @@ const defaultJobDurationMs = 1000;
 /** A client whose pod list/watch carry a field selector (the informer machinery takes none). */
 function withPodFieldSelector(client: Client, fieldSelector: string): Client {
   const scoped = <T extends KubeObject>(res: ResourceDefinition<T>) => res.group === '' && res.plural === 'pods';
-  return Object.assign(Object.create(client) as Client, {
+  const over: Partial<Client> = {
     list: <T extends KubeObject>(res: ResourceDefinition<T>, opts?: ListOptions & { signal?: AbortSignal }) =>
       client.list(res, scoped(res) ? { ...opts, fieldSelector } : opts),
     watch: <T extends KubeObject>(res: ResourceDefinition<T>, opts: WatchOptions, signal: AbortSignal) =>
       client.watch(res, scoped(res) ? { ...opts, fieldSelector } : opts, signal),
+  };
+  return new Proxy(client, {
+    get(target, prop) {
+      if (prop in over) return over[prop as keyof Client];
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
   });
 }
 
@@ -81,7 +89,7 @@ export function simulate(deps: SimulateDeps, opts: SimulateOptions): Simulation 
   const names = Array.from({ length: opts.nodes }, (_, i) => `${opts.namePrefix}${i}`);
   const indexOf = new Map(names.map((n, i) => [n, i]));
   const leaseRenewMs = opts.leaseRenewMs ?? 10_000;
-  const nodeStatusMs = opts.nodeStatusMs ?? 20_000;
+  const nodeStatusMs = opts.nodeStatusMs ?? 60_000;
   const cidrWaitMs = (opts.podCidrFromNode ?? true) ? opts.podCidrWaitMs ?? 3000 : 0;
   const informers = sharedInformerFactory({ client: withPodFieldSelector(client, 'spec.nodeName!='), log });
   const podInf = informers.for(pods);
@@ -241,7 +249,13 @@ export function simulate(deps: SimulateDeps, opts: SimulateOptions): Simulation 
   }
 
   return {
-    async run(signal) {
+    async run(outer) {
+      // Many concurrent API calls listen on this signal: a private one without the listener cap.
+      const stop = new AbortController();
+      setMaxListeners(0, stop.signal);
+      const onAbort = () => stop.abort(outer.reason);
+      if (outer.aborted) onAbort(); else outer.addEventListener('abort', onAbort, { once: true });
+      const signal = stop.signal;
       const started = clock.now();
       await eachLimit(names, 32, async (n) => {
         if (signal.aborted) return;
@@ -259,6 +273,7 @@ export function simulate(deps: SimulateDeps, opts: SimulateOptions): Simulation 
         spawn(signal, log, 'node-leases', (s) => every(leaseRenewMs, s, 'renewing lease', (n, s2) => renewLease(n, uidOf(n), s2))),
         spawn(signal, log, 'node-status', (s) => every(nodeStatusMs, s, 'node status heartbeat', heartbeat)),
       ]);
+      outer.removeEventListener('abort', onAbort);
       log.info('stopped; simulated nodes are silent now', { nodes: names.length });
     },
   };

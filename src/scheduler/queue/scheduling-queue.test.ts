@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../base/clock.js';
 import { SchedulingQueue } from './scheduling-queue.js';
+import type { ClusterEvent } from '../framework/types.js';
 import { makePod } from '../testing/fixtures.js';
 
 const newQueue = (clock = new FakeClock()) => ({
   clock,
-  q: new SchedulingQueue({ clock, pluginEvents: new Map([['NodeResourcesFit', new Set(['NodeAdd', 'AssignedPodDelete'] as const)], ['TaintToleration', new Set(['NodeUpdate'] as const)]]) }),
+  q: new SchedulingQueue({ clock, pluginEvents: new Map<string, Set<ClusterEvent>>([['NodeResourcesFit', new Set(['NodeAdd', 'AssignedPodDelete'])], ['TaintToleration', new Set(['NodeUpdate'])]]) }),
 });
 
 test('activeQ pops by priority, then by time queued', async () => {
