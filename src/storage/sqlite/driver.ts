@@ -22,7 +22,8 @@ export interface RunResult { changes: number | bigint; lastInsertRowid: number |
 
 /**
  * A prepared statement. `P` is a tuple of positional parameters, or an object whose keys name
- * the `:name` parameters (every parameter of the statement must be given; extra keys are ignored).
+ * the `:name` parameters. Give every parameter: better-sqlite3 throws on a missing one where
+ * node:sqlite binds NULL. Extra keys are ignored (node:sqlite before 22.15 rejects them).
  */
 export interface Statement<P extends readonly unknown[] | object = SqlValue[], R = Record<string, unknown>> {
   run(...params: Args<P>): RunResult;
@@ -98,6 +99,8 @@ export function sqliteDriverUnavailable(driver: SqliteDriverName): string | unde
 /**
  * Opens a database with the chosen (or default) driver. A driver's module is loaded only when a
  * database is opened with it, so a process on node:sqlite never loads the better-sqlite3 addon.
+ * The load is a `require` at that moment rather than an `import()`: both modules are CommonJS or
+ * builtin, and so opening stays synchronous (openSqliteStore and its callers are).
  * With no explicit driver, a `node:sqlite` this Node cannot load falls back to better-sqlite3.
  */
 export function openDatabase(path: string, options: OpenOptions = {}): Database {

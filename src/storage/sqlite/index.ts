@@ -1,2 +1,3 @@
 export * from './sqlite-store.js';
 export type { Synchronous } from './schema.js';
+export { defaultSqliteDriver, sqliteDriverNames, sqliteDriverUnavailable, type SqliteDriverName } from './driver.js';
