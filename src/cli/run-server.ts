@@ -120,16 +120,19 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     const done = (async () => {
       await untilAborted(signal);
       log.info('shutting down');
-      schedulerAbort.abort();
-      controllersAbort.abort();
-      await Promise.all([schedulerRun, controllersRun]);
-      compactAbort.abort();
-      await compactRun;
-      apiAbort.abort();
-      await apiRun;
-      cacheAbort.abort();
-      await cacheRun;
-      await store.close();
+      const step = async (name: string, stop: () => Promise<unknown>) => {
+        log.debug('stopping', { step: name });
+        await stop();
+      };
+      await step('scheduler and controllers', async () => {
+        schedulerAbort.abort();
+        controllersAbort.abort();
+        await Promise.all([schedulerRun, controllersRun]);
+      });
+      await step('compactor', async () => { compactAbort.abort(); await compactRun; });
+      await step('apiserver', async () => { apiAbort.abort(); await apiRun; });
+      await step('watch cache', async () => { cacheAbort.abort(); await cacheRun; });
+      await step('datastore', () => store.close());
       log.info('stopped');
     })();
     return { api, done };

@@ -19,9 +19,14 @@ export const serverCommand = {
     const log = createLogger({ level: config.logLevel, format: config.logFormat });
     const stop = new AbortController();
     const onSignal = (sig: string) => {
-      if (stop.signal.aborted) return;
+      if (stop.signal.aborted) {
+        log.warn('second signal: exiting now', { signal: sig });
+        process.exit(1);
+      }
       log.info('received signal, stopping', { signal: sig });
       stop.abort();
+      // A shutdown that cannot finish must not keep the node's ports and files forever.
+      setTimeout(() => { log.error('shutdown did not finish in 30 s; exiting'); process.exit(1); }, 30_000).unref();
     };
     process.on('SIGTERM', () => onSignal('SIGTERM'));
     process.on('SIGINT', () => onSignal('SIGINT'));
