@@ -2,7 +2,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { hostname } from 'node:os';
-import { builtinResources, namespaces, pods, podDisruptionBudgets, serviceAccounts, services } from '../api/resources/index.js';
+import { builtinResources, namespaces, pods, podDisruptionBudgets, secrets, serviceAccounts, services } from '../api/resources/index.js';
 import type { ResourceDefinition } from '../api/resource.js';
 import { loadDefinitions } from '../api/openapi/definitions.js';
 import type { Clock } from '../base/clock.js';
@@ -15,6 +15,7 @@ import { ResourceIndex } from './registry/resource-index.js';
 import { RestStorage } from './registry/rest-storage.js';
 import { objectValidator } from './registry/validation.js';
 import { bindPod, evictPod } from './registry/pod-subresources.js';
+import { requestToken, type TokenSigner } from './registry/token-request.js';
 import type { ObjectCache } from './registry/object-cache.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
@@ -58,6 +59,8 @@ export interface ApiServerDeps {
   store: Store;
   cache: ObjectCache;
   tls: ApiServerTls;
+  /** Signs service-account tokens (TokenRequest). */
+  tokenSigner: TokenSigner;
   /** The client certificate the API server presents to kubelets (logs, exec, port-forward). */
   kubeletClientTls: ApiServerTls;
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined>;
@@ -102,8 +105,10 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
   const inProcessSubresources = {
     '/pods/binding': (_d: ResourceDefinition, ns: string, name: string, body: unknown, ctx: RequestContext) => bindPod(rest, pods, clock, ns, name, body, ctx),
     '/pods/eviction': (_d: ResourceDefinition, ns: string, name: string, body: unknown, ctx: RequestContext) => evictPod(rest, pods, podDisruptionBudgets, clock, ns, name, body, ctx),
+    '/serviceaccounts/token': (_d: ResourceDefinition, ns: string, name: string, body: unknown, ctx: RequestContext) =>
+      requestToken(rest, { serviceAccounts, pods, secrets }, deps.tokenSigner, clock, ns, name, body, ctx),
   };
-  const client = inProcessClient({ rest, patch: patch.apply, subresources: inProcessSubresources });
+  const client = inProcessClient({ rest, patch: patch.apply, subresources: inProcessSubresources, resolve: (d) => index.lookup(d.group, d.version, d.plural) ?? d });
 
   const httpSubresources: Record<string, SubresourceHandler> = {};
   for (const [key, fn] of Object.entries(inProcessSubresources)) {

@@ -13,6 +13,11 @@ export interface InProcessClientDeps {
   /** Subresource creates (pods/binding, pods/eviction, serviceaccounts/token) by `group/plural/sub`. */
   subresources: Record<string, (def: ResourceDefinition, namespace: string, name: string, body: unknown, ctx: RequestContext) => Promise<unknown>>;
   user?: UserInfo;
+  /**
+   * The registered definition for a handle (so a bare handle a controller made for a custom
+   * resource still gets the CRD's defaulting and validation).
+   */
+  resolve?: (def: ResourceDefinition) => ResourceDefinition;
 }
 
 /**
@@ -27,11 +32,12 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
   });
   const nsOf = (def: ResourceDefinition, ns: string | undefined) => (def.scope === 'Namespaced' ? ns ?? '' : '');
   const asT = <T>(o: unknown) => o as T;
+  const resolve = deps.resolve ?? ((d: ResourceDefinition) => d);
 
   return {
-    get: async (res, namespace, name) => asT(await rest.get(res as ResourceDefinition, nsOf(res as ResourceDefinition, namespace), name)),
+    get: async (res, namespace, name) => asT(await rest.get(resolve(res as ResourceDefinition), nsOf(res as ResourceDefinition, namespace), name)),
     list: async (res, opts: ListOptions = {}) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       const list = await rest.list(def, nsOf(def, opts.namespace), {
         selection: parseSelection(def, opts.labelSelector, opts.fieldSelector),
         limit: opts.limit, continue: opts.continue, resourceVersion: opts.resourceVersion, resourceVersionMatch: opts.resourceVersionMatch,
@@ -39,27 +45,27 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       return asT<KubeList<never>>(list);
     },
     create: async (res, obj, opts) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       return asT(await rest.create(def, nsOf(def, obj.metadata.namespace), obj, ctxOf(opts)));
     },
     update: async (res, obj, opts) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { createIfMissing: def.allowCreateOnUpdate === true });
       return asT(r.object);
     },
     updateStatus: async (res, obj, opts) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource: 'status' });
       return asT(r.object);
     },
     updateSubresource: async (res, obj, subresource, opts) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       if (subresource === 'finalize' && !(def.group === '' && def.plural === 'namespaces')) throw new Error(`${def.plural} has no finalize subresource`);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource });
       return asT(r.object);
     },
     patch: async (res, namespace, name, type: PatchType, patch, opts?: PatchOptions) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       const ctx = ctxOf(opts);
       const body = Buffer.from(typeof patch === 'string' ? patch : JSON.stringify(patch));
       const sub = opts?.subresource === 'status' ? 'status' : undefined;
@@ -69,18 +75,18 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       return asT(r.object);
     },
     delete: async (res, namespace, name, opts?: DeleteOptions) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       return asT<never>(await rest.delete(def, nsOf(def, namespace), name, {
         gracePeriodSeconds: opts?.gracePeriodSeconds, propagationPolicy: opts?.propagationPolicy, preconditions: opts?.preconditions,
       }, { user, dryRun: opts?.dryRun, signal: opts?.signal }));
     },
     deleteCollection: async (res, opts: ListOptions & DeleteOptions = {}) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       return asT(await rest.deleteCollection(def, nsOf(def, opts.namespace), { selection: parseSelection(def, opts.labelSelector, opts.fieldSelector) },
         { gracePeriodSeconds: opts.gracePeriodSeconds, propagationPolicy: opts.propagationPolicy, preconditions: opts.preconditions }, { user, dryRun: opts.dryRun }));
     },
     watch: (res, opts: WatchOptions, signal) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       const events = rest.watch(def, nsOf(def, opts.namespace), {
         selection: parseSelection(def, opts.labelSelector, opts.fieldSelector),
         resourceVersion: opts.resourceVersion, allowWatchBookmarks: opts.allowWatchBookmarks, sendInitialEvents: opts.sendInitialEvents,
@@ -88,7 +94,7 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       return throwErrors(events) as AsyncIterable<WatchEvent<never>>;
     },
     createSubresource: async (res, namespace, name, subresource, body, opts) => {
-      const def = res as ResourceDefinition;
+      const def = resolve(res as ResourceDefinition);
       const handler = deps.subresources[`${def.group}/${def.plural}/${subresource}`];
       if (!handler) throw new Error(`no in-process handler for ${def.plural}/${subresource}`);
       return asT(await handler(def, nsOf(def, namespace), name, body, ctxOf(opts)));

@@ -1,6 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
@@ -111,4 +112,20 @@ test('the in-process client never writes to the objects it is given (informer ca
   assert.equal(updated.data?.a, 'x');
   await server.client.updateStatus(deployments, freeze(await server.client.get(deployments, 'default', 'web')));
   await server.client.delete(configMaps, 'default', 'frozen');
+});
+
+test('serviceaccounts/token issues a JWT the server accepts (kubectl create token)', async () => {
+  const { serviceAccounts } = await import('../../src/api/resources/index.js');
+  await server.client.create(serviceAccounts, { metadata: { name: 'robot', namespace: 'default' } });
+  const tr = await server.client.createSubresource<{ status: { token: string; expirationTimestamp: string } }>(serviceAccounts, 'default', 'robot', 'token',
+    { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } });
+  assert.match(tr.status.token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+  const asRobot = restClient({ server: server.url, ca: (await readFile(join(server.dataDir, 'tls', 'ca.crt'))), token: tr.status.token });
+  try {
+    const list = await asRobot.list(configMaps, { namespace: 'default' });
+    assert.ok(Array.isArray(list.items));
+  } finally {
+    asRobot.close();
+  }
+  await assert.rejects(server.client.createSubresource(serviceAccounts, 'default', 'robot', 'token', { spec: { expirationSeconds: 60 } }), (e) => isInvalid(e));
 });

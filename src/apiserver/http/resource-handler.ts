@@ -240,6 +240,10 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural}${def.group ? '.' + def.group : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
           { name, group: def.group || undefined, kind: def.plural });
       }
+      if (current && patched.metadata.uid && current.metadata.uid && patched.metadata.uid !== current.metadata.uid) {
+        throw statusError(409, 'Conflict', `Operation cannot be fulfilled on ${def.plural}${def.group ? '.' + def.group : ''} "${name}": Precondition failed: UID in precondition: ${patched.metadata.uid}, UID in object meta: ${current.metadata.uid}`,
+          { name, group: def.group || undefined, kind: def.plural });
+      }
       if (!current) delete patched.metadata?.resourceVersion;
       return patched;
     }, { subresource, createIfMissing: type === 'apply' && !subresource, operation: type === 'apply' ? 'Apply' : 'Update' });
