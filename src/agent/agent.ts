@@ -11,13 +11,15 @@ import { sharedInformerFactory, type Client, type SharedInformerFactory } from '
 import {
   containerdPaths, createContainerdSupervisor, readRegistries, registryAuth, writeHostsFiles,
 } from '../kubelet/containerd/index.js';
-import { createCriClient } from '../kubelet/cri/index.js';
+import { createCriClient, type CriClient } from '../kubelet/cri/index.js';
 import { ensurePauseImage, pauseImage } from '../kubelet/images/index.js';
 import { kubelet } from '../kubelet/kubelet.js';
 
 /** What node-level components (kube-proxy, DNS, routes) get from the agent. */
 export interface AgentContext {
   client: Client;
+  /** The node's container runtime (streaming server, image tools). */
+  cri: CriClient;
   informers: SharedInformerFactory;
   nodeName: string;
   nodeIp: string;
@@ -109,7 +111,7 @@ export function startAgent(o: AgentOptions): Agent {
         });
         kubeletRun = k.run(kubeletStop.signal);
         const ctx: AgentContext = {
-          client: o.client, informers, nodeName: o.nodeName, nodeIp: o.nodeIp, dataDir: o.dataDir,
+          client: o.client, cri, informers, nodeName: o.nodeName, nodeIp: o.nodeIp, dataDir: o.dataDir,
           clusterDns: o.clusterDns, clusterDomain: o.clusterDomain, log: o.log, clock: o.clock,
         };
         for (const make of o.components ?? []) {

@@ -12,7 +12,10 @@ import { KeyExistsError, type Store } from '../storage/store.js';
 import { type KubeObject } from '../api/types.js';
 import { decodeObject } from '../apiserver/registry/codec.js';
 import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
-import { issueClientCertificate, loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
+import { issueClientCertificate, issueServingCertificate, loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
+import { startAgent } from '../agent/index.js';
+import { kubeletServerComponent, nodeNetworkComponent } from '../agent/node-components.js';
+import { checkPrerequisites } from './prerequisites.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ipAt, parseCidr } from '../network/cidr.js';
 import type { ServerConfig } from './commands/server-flags.js';
@@ -37,6 +40,13 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, deps: { log: Logger; clock: Clock }, signal: AbortSignal): Promise<RunningServer> {
   const { log, clock } = deps;
   const started = clock.now();
+  if (!config.disableAgent) {
+    // A node needs root, containerd, runc, CNI plugins and iptables: say exactly what is missing, before starting anything.
+    const missing = checkPrerequisites(true).filter((r) => !r.ok && !r.optional);
+    if (missing.length) {
+      throw new Error(`this machine cannot run a k8ts node:\n${missing.map((m) => `  - ${m.name}: ${m.detail}\n    fix: ${m.fix}`).join('\n')}\n(run \`k8ts check\` for the full list, or start with --disable-agent for a control plane only)`);
+    }
+  }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const token = config.token || await loadOrCreateToken(config.dataDir);
 
@@ -87,6 +97,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       store, cache, clock, log,
       tls: { cert: pki.serving.certPem, key: pki.serving.keyPem, ca: pki.ca.certPem },
       kubeletClientTls: { cert: kubeletClient.certPem, key: kubeletClient.keyPem, ca: pki.ca.certPem },
+      tokenSigner: { privateKeyPem: pki.serviceAccount.privateKeyPem, issuer: serviceAccountIssuer },
       authenticate: (req) => auth.authenticate(req),
       authenticateToken: (t, audiences) => auth.authenticateToken(t, audiences),
       version: serverVersion(),
@@ -114,6 +125,21 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       // A scheduler that loses its lease stops scheduling and campaigns again.
       while (!s.aborted) await elector.run(s, { onStartedLeading: (ls) => scheduler({ client: api.client, clock, log }).run(ls) });
     });
+    const agentAbort = new AbortController();
+    let agentRun: Promise<void> = Promise.resolve();
+    if (!config.disableAgent) {
+      const serving = await issueServingCertificate(pki.ca, { nodeAddresses: [config.nodeIp], hostname: config.nodeName }, { now: clock.now() });
+      const agent = startAgent({
+        client: api.client, dataDir: config.dataDir, nodeName: config.nodeName, nodeIp: config.nodeIp,
+        containerRuntimeEndpoint: config.containerRuntimeEndpoint || undefined, registriesFile: config.registries,
+        clusterDns: config.clusterDns, clusterDomain: config.clusterDomain, log, clock, controlPlane: true,
+        components: [
+          kubeletServerComponent({ cert: serving.certPem, key: serving.keyPem, ca: pki.ca.certPem }),
+          nodeNetworkComponent({ clusterCidr: config.clusterCidr, serviceCidr: config.serviceCidr }),
+        ],
+      });
+      agentRun = spawn(agentAbort.signal, log, 'agent', (s) => agent.run(s));
+    }
     await waitReady(api, signal);
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
 
@@ -124,6 +150,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
         log.debug('stopping', { step: name });
         await stop();
       };
+      await step('agent', async () => { agentAbort.abort(); await agentRun; });
       await step('scheduler and controllers', async () => {
         schedulerAbort.abort();
         controllersAbort.abort();
