@@ -6,6 +6,7 @@ import { serverCommand } from './commands/server.js';
 import { imageCommand } from './commands/image.js';
 import { checkCommand } from './commands/check.js';
 import { simulateCommand } from './commands/simulate.js';
+import { cleanupCommand } from './commands/cleanup.js';
 import { k8tsVersion, serverVersion } from './version.js';
 
 interface Command { name: string; summary: string; run(argv: string[]): Promise<number> }
@@ -15,6 +16,7 @@ const commands: Command[] = [
   imageCommand,
   checkCommand,
   simulateCommand,
+  cleanupCommand,
   { name: 'version', summary: 'Print the version', async run() { console.log(`k8ts version v${k8tsVersion} (Kubernetes ${serverVersion().gitVersion})`); return 0; } },
 ];
 
