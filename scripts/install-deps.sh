@@ -3,7 +3,7 @@
 # test suite uses (etcd for the HA datastore, a registry and skopeo for images, gcc for the pause
 # program). Idempotent; needs root.
 set -euo pipefail
-packages=(etcd-server containerd runc containernetworking-plugins iptables conntrack iproute2 docker-registry skopeo gcc libc6-dev)
+packages=(etcd-server containerd runc containernetworking-plugins iptables conntrack iproute2 docker-registry skopeo gcc libc6-dev busybox-static)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
