@@ -191,7 +191,7 @@ const bench: Bench = async ({ quick }) => {
       rows.push({ name: label, metric: 'bound/s first to last binding', value: n / (r.firstToLastMs / 1000), unit: 'pods/s', goal: '' });
     }
     rows.push({
-      name: `scheduler heap with ${nodeCount} nodes and ${schedulerPods} pods (informers + cache, approx.)`,
+      name: `whole process (server + simulator + scheduler) heap since the scheduler started, ${nodeCount} nodes, ${schedulerPods} pods`,
       metric: 'heap growth', value: (heapAfter - before) / 2 ** 20, unit: 'MiB', goal: '',
     });
   } finally {
