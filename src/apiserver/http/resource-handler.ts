@@ -68,6 +68,8 @@ const patchTypes: Record<string, PatchKind> = {
 /** Serves every request under /api and /apis that names a resource. */
 export function resourceHandler(deps: ResourceHandlerDeps) {
   const { index, rest, clock } = deps;
+  /** JSON of shared watch-event objects, written once for every watcher. */
+  const serialized = new WeakMap<object, string>();
 
   /** An Upgrade request for a resource path: only streaming subresources take one. */
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
@@ -266,7 +268,13 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         if (view.view === 'Table') object = toTable(def, [e.object], { resourceVersion: e.object.metadata.resourceVersion }, { now: clock.now(), includeObject, metaVersion: view.metaVersion });
         else if (view.view === 'PartialObjectMetadata') object = partialObjectMetadata(e.object, view.metaVersion);
       }
-      res.write(JSON.stringify({ type: e.type, object }) + '\n');
+      // Objects of watch events are shared by all watchers: serialize each once.
+      let json = typeof object === 'object' && object !== null ? serialized.get(object) : undefined;
+      if (json === undefined) {
+        json = JSON.stringify(object);
+        if (view.view === 'Object' && typeof object === 'object' && object !== null) serialized.set(object, json);
+      }
+      res.write(`{"type":${JSON.stringify(e.type)},"object":${json}}\n`);
     };
     try {
       const events = rest.watch(def, ns, {

@@ -14,7 +14,7 @@ import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
 import { decodeObject, encodeObject, fromStorage, toStorage } from './codec.js';
-import type { ObjectCache } from './object-cache.js';
+import type { CacheEvent, ObjectCache } from './object-cache.js';
 import type { ObjectValidator } from './validation.js';
 import { type Selection, selects } from './selection.js';
 import { decodeContinue, encodeContinue } from './continue-token.js';
@@ -120,36 +120,30 @@ export class RestStorage {
     const iterator = events[Symbol.asyncIterator]();
     const bookmarkEvery = p.bookmarkInterval ?? 60_000;
     let lastSent = from;
+    // One bookmark timer per interval (not per event): a pending next() races a pending tick.
+    let tickTimer: NodeJS.Timeout | undefined;
+    const nextTick = () => new Promise<'tick'>((resolve) => { tickTimer = setTimeout(() => resolve('tick'), bookmarkEvery); });
+    let tick = p.allowWatchBookmarks ? nextTick() : undefined;
+    let pending = iterator.next();
     try {
       while (!signal.aborted) {
-        let next: IteratorResult<unknown>;
-        if (p.allowWatchBookmarks) {
-          const timer = new AbortController();
-          const tick = new Promise<'tick'>((resolve) => {
-            const t = setTimeout(() => resolve('tick'), bookmarkEvery);
-            timer.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
-          });
-          const r = await Promise.race([iterator.next(), tick]);
-          timer.abort();
-          if (r === 'tick') {
-            const rev = Math.max(lastSent, cache.revision());
-            yield this.#bookmark(def, rev, false);
-            continue;
-          }
-          next = r;
-        } else {
-          next = await iterator.next();
+        const r = tick ? await Promise.race([pending, tick]) : await pending;
+        if (r === 'tick') {
+          yield this.#bookmark(def, Math.max(lastSent, cache.revision()), false);
+          tick = nextTick();
+          continue;
         }
-        if (next.done) return;
-        const e = next.value as import('./object-cache.js').CacheEvent;
+        if (r.done) return;
+        pending = iterator.next();
+        const e = r.value as CacheEvent;
         lastSent = e.revision;
         const now = e.type === 'put' && selects(def, p.selection, e.object);
         const before = e.prev !== undefined && selects(def, p.selection, e.prev);
         if (e.type === 'delete') {
-          if (selects(def, p.selection, e.object)) yield { type: 'DELETED', object: this.#deleted(def, e.object, e.revision) };
-        } else if (now && before) yield { type: 'MODIFIED', object: fromStorage(def, e.object) };
-        else if (now) yield { type: 'ADDED', object: fromStorage(def, e.object) };
-        else if (before) yield { type: 'DELETED', object: fromStorage(def, e.object) };
+          if (selects(def, p.selection, e.object)) yield { type: 'DELETED', object: this.#view(def, e.object) };
+        } else if (now && before) yield { type: 'MODIFIED', object: this.#view(def, e.object) };
+        else if (now) yield { type: 'ADDED', object: this.#view(def, e.object) };
+        else if (before) yield { type: 'DELETED', object: this.#view(def, e.object) };
       }
     } catch (err) {
       if (err instanceof CompactedError) {
@@ -158,9 +152,25 @@ export class RestStorage {
       }
       throw err;
     } finally {
+      clearTimeout(tickTimer);
       await iterator.return?.();
     }
   }
+
+  /**
+   * An event's object in the watcher's version, made once per stored object and shared by every
+   * watcher of that version (thousands of watchers must not each copy every event). Watch event
+   * objects are therefore read-only; gets and lists hand out private copies.
+   */
+  #view(def: ResourceDefinition, stored: KubeObject): KubeObject {
+    let byDef = this.#views.get(stored);
+    if (!byDef) this.#views.set(stored, (byDef = new Map()));
+    let view = byDef.get(def);
+    if (!view) byDef.set(def, (view = fromStorage(def, stored)));
+    return view;
+  }
+
+  readonly #views = new WeakMap<KubeObject, Map<ResourceDefinition, KubeObject>>();
 
   // ---------------------------------------------------------------- writes
 

@@ -67,6 +67,9 @@ export function criStreamingRuntime(deps: CriStreamingDeps): StreamingRuntime {
         const open = (type: string) => up.openStream({ streamtype: type });
         const error = await open('error');
         error.end();
+        // Read the status from the start: a quick command's status can arrive while the other
+        // streams are still being opened.
+        const errorText = readText(error);
         const stdin = options.stdin ? await open('stdin') : undefined;
         const stdout = options.stdout ? await open('stdout') : undefined;
         const stderr = options.stderr && !options.tty ? await open('stderr') : undefined;
@@ -78,9 +81,9 @@ export function criStreamingRuntime(deps: CriStreamingDeps): StreamingRuntime {
           session.onResize((size) => { if (!resize.writableEnded) resize.write(formatTerminalSize(size)); });
         }
         const copies = [copyOut(stdout, session.stdout), copyOut(stderr, session.stderr)];
-        const errorText = await readText(error);
+        const status = await errorText;
         await Promise.all(copies);
-        await session.finish(parseStreamStatus(errorText, execProtocol));
+        await session.finish(parseStreamStatus(status, execProtocol));
       } catch (err) {
         if (session.signal.aborted) return;
         log.warn('exec bridge failed', { err });
