@@ -12,7 +12,7 @@ import { startK8ts, type K8tsProcess } from '../test/fixtures/k8ts-process.js';
 import { startEtcd } from '../test/fixtures/etcd.js';
 import { rawClient } from '../test/fixtures/raw-https.js';
 import { restClient } from '../src/client/rest-client.js';
-import { parse as parseYaml } from 'yaml';
+import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
 import { type Bench, type BenchRow, percentile } from './types.js';
 
 async function rssMiB(pid: number): Promise<number> {
@@ -22,16 +22,7 @@ async function rssMiB(pid: number): Promise<number> {
 }
 
 async function clientFor(kubeconfig: string) {
-  const kc = parseYaml(await readFile(kubeconfig, 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
-    users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
-  };
-  return restClient({
-    server: kc.clusters[0]!.cluster.server,
-    ca: Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64'),
-    cert: Buffer.from(kc.users[0]!.user['client-certificate-data'], 'base64'),
-    key: Buffer.from(kc.users[0]!.user['client-key-data'], 'base64'),
-  });
+  return restClient({ ...await restConfigFromKubeconfig(kubeconfig), timeoutMs: 5000 });
 }
 
 const cm = (name: string): Kube<ConfigMap> => ({ metadata: { name, namespace: 'default', labels: { bench: 'yes' } }, data: { key: 'v'.repeat(256) } });

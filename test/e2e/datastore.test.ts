@@ -5,27 +5,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import { configMaps } from '../../src/api/resources/index.js';
 import type { Kube } from '../../src/api/types.js';
 import { restClient } from '../../src/client/rest-client.js';
+import { restConfigFromKubeconfig } from '../../src/client/kubeconfig.js';
 import { startK8ts } from '../fixtures/k8ts-process.js';
 import { startEtcd } from '../fixtures/etcd.js';
 
 async function clientFor(kubeconfig: string) {
-  const kc = parseYaml(await readFile(kubeconfig, 'utf8')) as {
-    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
-    users: { user: { 'client-certificate-data': string; 'client-key-data': string } }[];
-  };
-  return restClient({
-    server: kc.clusters[0]!.cluster.server,
-    ca: Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64'),
-    cert: Buffer.from(kc.users[0]!.user['client-certificate-data'], 'base64'),
-    key: Buffer.from(kc.users[0]!.user['client-key-data'], 'base64'),
-    timeoutMs: 5000,
-  });
+  return restClient({ ...await restConfigFromKubeconfig(kubeconfig), timeoutMs: 5000 });
 }
 
 const cm = (name: string): Kube<ConfigMap> => ({ metadata: { name, namespace: 'default' }, data: { n: name } });
