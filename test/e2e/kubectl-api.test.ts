@@ -268,6 +268,52 @@ spec: {size: 0, color: green}
       assert.match(explain, /How big\./);
     });
 
+    test('get -w streams changes as table rows', async () => {
+      ok(await k(['-n', ns, 'create', 'configmap', 'watched', '--from-literal=a=1']), 'create');
+      const watching = k(['-n', ns, 'get', 'cm', 'watched', '-w', '--request-timeout=4s'], { timeoutMs: 15_000 });
+      await new Promise((r) => setTimeout(r, 1500));
+      ok(await k(['-n', ns, 'label', 'cm', 'watched', 'step=two']), 'label');
+      const out = (await watching).stdout;
+      const lines = out.trim().split('\n');
+      assert.match(lines[0]!, /^NAME\s+DATA\s+AGE$/);
+      assert.ok(lines.filter((l) => /^watched\s+1\s+/.test(l)).length >= 2, `expected the initial row and the change:\n${out}`);
+    });
+
+    test('delete --cascade: background removes dependents, orphan keeps them, foreground waits for them', async () => {
+      const owner = async (name: string) => JSON.parse(ok(await k(['-n', ns, 'create', 'configmap', name, '-o', 'json']), 'owner'));
+      const dependent = async (name: string, o: { metadata: { name: string; uid: string } }, block = false) => {
+        const f = await file(`dep-${minor}-${name}.json`, JSON.stringify({
+          apiVersion: 'v1', kind: 'ConfigMap',
+          metadata: { name, namespace: ns, ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name, uid: o.metadata.uid, ...(block ? { blockOwnerDeletion: true } : {}) }] },
+        }));
+        ok(await k(['create', '-f', f]), 'dependent');
+      };
+      const exists = async (name: string) => (await k(['-n', ns, 'get', 'cm', name])).code === 0;
+      const until = async (cond: () => Promise<boolean>, what: string) => {
+        const end = Date.now() + 20_000;
+        while (!(await cond())) {
+          if (Date.now() > end) assert.fail(`timed out: ${what}`);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      };
+      const bg = await owner('own-bg');
+      await dependent('dep-bg', bg);
+      ok(await k(['-n', ns, 'delete', 'cm', 'own-bg']), 'delete background');
+      await until(async () => !(await exists('dep-bg')), 'background dependent removed');
+
+      const orphan = await owner('own-orphan');
+      await dependent('dep-orphan', orphan);
+      ok(await k(['-n', ns, 'delete', 'cm', 'own-orphan', '--cascade=orphan']), 'delete orphan');
+      await until(async () => !(await exists('own-orphan')), 'orphaning owner gone');
+      const kept = JSON.parse(ok(await k(['-n', ns, 'get', 'cm', 'dep-orphan', '-o', 'json']), 'kept'));
+      assert.equal(kept.metadata.ownerReferences, undefined);
+
+      const fg = await owner('own-fg');
+      await dependent('dep-fg', fg, true);
+      ok(await k(['-n', ns, 'delete', 'cm', 'own-fg', '--cascade=foreground']), 'delete foreground');
+      await until(async () => !(await exists('own-fg')) && !(await exists('dep-fg')), 'foreground deletion finished');
+    });
+
     test('wait for a condition and delete with --wait', async () => {
       ok(await k(['-n', ns, 'delete', 'cm', 'sel-a', '--wait']), 'delete');
       const gone = await k(['-n', ns, 'get', 'cm', 'sel-a']);
