@@ -12,6 +12,7 @@ const flags: Flag[] = [
   { name: 'cpu', type: 'string', default: '32', help: 'CPU capacity of each node' },
   { name: 'memory', type: 'string', default: '256Gi', help: 'Memory capacity of each node' },
   { name: 'pods', type: 'int', default: 110, help: 'Pod capacity of each node' },
+  { name: 'heartbeat-interval', type: 'duration', default: 10_000, help: 'How often each node renews its Lease (the kubelet\'s 10s); shorten it with a short --node-monitor-grace-period' },
   { name: 'log-level', type: 'string', default: 'info', help: 'debug, info, warn or error' },
 ];
 
@@ -38,6 +39,7 @@ export const simulateCommand = {
     try {
       await simulate({ client, log, clock: systemClock }, {
         nodes, namePrefix: String(values['name-prefix']), cpu: String(values.cpu), memory: String(values.memory), pods: Number(values.pods),
+        leaseRenewMs: Number(values['heartbeat-interval']),
       }).run(stop.signal);
     } finally {
       client.close();
