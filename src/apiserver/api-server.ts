@@ -17,6 +17,7 @@ import { objectValidator } from './registry/validation.js';
 import { bindPod, evictPod } from './registry/pod-subresources.js';
 import { requestToken, type TokenSigner } from './registry/token-request.js';
 import type { ObjectCache } from './registry/object-cache.js';
+import type { ObjectCodec } from './registry/codec.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
 import { defaultTolerationSeconds } from './admission/default-tolerations.js';
@@ -58,6 +59,8 @@ export interface ApiServerTls {
 export interface ApiServerDeps {
   store: Store;
   cache: ObjectCache;
+  /** Stored bytes ⇄ objects (with encryption at rest); the watch cache decodes with the same. */
+  codec: ObjectCodec;
   tls: ApiServerTls;
   /** Signs service-account tokens (TokenRequest). */
   tokenSigner: TokenSigner;
@@ -100,7 +103,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     serviceAllocation(services, store, { serviceCidr: config.serviceCidr, nodePortRange: config.nodePortRange }),
   ]);
   const patch = patcher(defs);
-  const rest = new RestStorage({ store, cache, clock, admission, validator: objectValidator(patch.track) });
+  const rest = new RestStorage({ store, cache, codec: deps.codec, clock, admission, validator: objectValidator(patch.track) });
 
   const inProcessSubresources = {
     '/pods/binding': (_d: ResourceDefinition, ns: string, name: string, body: unknown, ctx: RequestContext) => bindPod(rest, pods, clock, ns, name, body, ctx),

@@ -10,7 +10,8 @@ import { compactor } from '../storage/compactor.js';
 import { WatchCache } from '../storage/watchcache/index.js';
 import { KeyExistsError, type Store } from '../storage/store.js';
 import { type KubeObject } from '../api/types.js';
-import { decodeObject } from '../apiserver/registry/codec.js';
+import { ObjectCodec } from '../apiserver/registry/codec.js';
+import { secretsEncryption } from '../apiserver/encryption.js';
 import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
 import { issueClientCertificate, issueServingCertificate, loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
 import { startAgent } from '../agent/index.js';
@@ -72,7 +73,9 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
 
     // The API server's identity towards kubelets, as kube-apiserver's --kubelet-client-certificate.
     const kubeletClient = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] }, { now: clock.now() });
-    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: decodeObject, log: log.child({ component: 'watchcache' }) });
+    // Secrets are encrypted at rest with a key derived from the cluster token (shared by HA servers).
+    const codec = new ObjectCodec(secretsEncryption(token));
+    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
     undo.unshift(async () => { cacheAbort.abort(); await cacheRun; });
@@ -94,7 +97,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       defaultNotReadyTolerationSeconds: config.defaultNotReadyTolerationSeconds,
       defaultUnreachableTolerationSeconds: config.defaultUnreachableTolerationSeconds,
     }, {
-      store, cache, clock, log,
+      store, cache, codec, clock, log,
       tls: { cert: pki.serving.certPem, key: pki.serving.keyPem, ca: pki.ca.certPem },
       kubeletClientTls: { cert: kubeletClient.certPem, key: kubeletClient.keyPem, ca: pki.ca.certPem },
       tokenSigner: { privateKeyPem: pki.serviceAccount.privateKeyPem, issuer: serviceAccountIssuer },

@@ -6,19 +6,31 @@ import type { KeyValue } from '../../storage/store.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/**
- * Objects are stored as JSON in their storage version, without resourceVersion (the store's
- * modRevision is the resourceVersion, set when reading).
- */
-export function encodeObject(obj: KubeObject): Uint8Array {
-  const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return encoder.encode(JSON.stringify({ ...obj, metadata: meta }));
+/** Transforms stored bytes (encryption at rest) by storage key; identity when absent. */
+export interface ValueTransformer {
+  toStorage(key: string, plain: Uint8Array): Uint8Array;
+  fromStorage(key: string, stored: Uint8Array): Uint8Array;
 }
 
-export function decodeObject(kv: KeyValue): KubeObject {
-  const obj = JSON.parse(decoder.decode(kv.value)) as KubeObject;
-  obj.metadata.resourceVersion = String(kv.modRevision);
-  return obj;
+/**
+ * Objects are stored as JSON in their storage version, without resourceVersion (the store's
+ * modRevision is the resourceVersion, set when reading), through an optional transformer.
+ */
+export class ObjectCodec {
+  constructor(private readonly transformer?: ValueTransformer) {}
+
+  encode(key: string, obj: KubeObject): Uint8Array {
+    const { resourceVersion: _rv, ...meta } = obj.metadata;
+    const plain = encoder.encode(JSON.stringify({ ...obj, metadata: meta }));
+    return this.transformer ? this.transformer.toStorage(key, plain) : plain;
+  }
+
+  decode(kv: KeyValue): KubeObject {
+    const bytes = this.transformer ? this.transformer.fromStorage(kv.key, kv.value) : kv.value;
+    const obj = JSON.parse(decoder.decode(bytes)) as KubeObject;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
 }
 
 /** The object in the version a request speaks (a copy; cached objects are never handed out). */

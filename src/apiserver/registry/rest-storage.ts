@@ -13,7 +13,7 @@ import type { Store } from '../../storage/store.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError } from '../../storage/store.js';
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
-import { decodeObject, encodeObject, fromStorage, toStorage } from './codec.js';
+import { type ObjectCodec, fromStorage, toStorage } from './codec.js';
 import type { CacheEvent, ObjectCache } from './object-cache.js';
 import type { ObjectValidator } from './validation.js';
 import { type Selection, selects } from './selection.js';
@@ -47,6 +47,8 @@ export type Mutation = (current: KubeObject | undefined) => KubeObject | Promise
 
 export interface RestStorageDeps {
   store: Store;
+  /** How objects become stored bytes (and back); shared with the watch cache. */
+  codec: ObjectCodec;
   cache: ObjectCache;
   clock: Clock;
   admission: AdmissionChain;
@@ -207,10 +209,10 @@ export class RestStorage {
       const stored = toStorage(def, obj);
       const key = storageKey(def, namespace, name);
       try {
-        const kv = await this.deps.store.create(key, encodeObject(stored));
+        const kv = await this.deps.store.create(key, this.deps.codec.encode(key, stored));
         ok = true;
         await this.deps.cache.waitForRevision(kv.modRevision, ctx.signal);
-        return fromStorage(def, decodeObject(kv));
+        return fromStorage(def, this.deps.codec.decode(kv));
       } catch (err) {
         if (err instanceof KeyExistsError) throw alreadyExists(this.#q(def, name));
         throw err;
@@ -254,7 +256,7 @@ export class RestStorage {
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
       const kv = await store.get(key);
-      const stored = kv ? decodeObject(kv) : undefined;
+      const stored = kv ? this.deps.codec.decode(kv) : undefined;
       const current = stored ? fromStorage(def, stored) : undefined;
       if (!current) {
         if (!opts.createIfMissing) throw notFound(this.#q(def, name));
@@ -289,7 +291,7 @@ export class RestStorage {
             const { kv: last, revision } = await store.delete(key, kv!.modRevision);
             ok = true;
             await this.deps.cache.waitForRevision(revision, ctx.signal);
-            return { object: this.#deleted(def, decodeObject(last), revision), created: false };
+            return { object: this.#deleted(def, this.deps.codec.decode(last), revision), created: false };
           } catch (err) {
             if (err instanceof RevisionMismatchError || err instanceof KeyNotFoundError) continue;
             throw err;
@@ -298,10 +300,10 @@ export class RestStorage {
         if (sameObject(next, current)) return { object: current, created: false };
         if (ctx.dryRun) return { object: next, created: false };
         try {
-          const written = await store.update(key, encodeObject(toStorage(def, structuredClone(next))), kv!.modRevision);
+          const written = await store.update(key, this.deps.codec.encode(key, toStorage(def, structuredClone(next))), kv!.modRevision);
           ok = true;
           await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
-          return { object: fromStorage(def, decodeObject(written)), created: false };
+          return { object: fromStorage(def, this.deps.codec.decode(written)), created: false };
         } catch (err) {
           if (err instanceof RevisionMismatchError) continue;
           if (err instanceof KeyNotFoundError) throw notFound(this.#q(def, name));
@@ -324,7 +326,7 @@ export class RestStorage {
     for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
       const kv = await store.get(key);
       if (!kv) throw notFound(this.#q(def, name));
-      const stored = decodeObject(kv);
+      const stored = this.deps.codec.decode(kv);
       const current = fromStorage(def, stored);
       const meta = current.metadata;
       if (p.preconditions?.uid && p.preconditions.uid !== meta.uid) {
@@ -371,11 +373,11 @@ export class RestStorage {
           const { kv: last, revision } = await store.delete(key, kv.modRevision);
           await this.deps.admission.settled(attrs, true);
           await this.deps.cache.waitForRevision(revision, ctx.signal);
-          return this.#deleted(def, decodeObject(last), revision);
+          return this.#deleted(def, this.deps.codec.decode(last), revision);
         }
-        const written = await store.update(key, encodeObject(toStorage(def, structuredClone(next))), kv.modRevision);
+        const written = await store.update(key, this.deps.codec.encode(key, toStorage(def, structuredClone(next))), kv.modRevision);
         await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
-        return fromStorage(def, decodeObject(written));
+        return fromStorage(def, this.deps.codec.decode(written));
       } catch (err) {
         if (err instanceof RevisionMismatchError) continue;
         if (err instanceof KeyNotFoundError) throw notFound(this.#q(def, name));
