@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '../client/types.js';
 import { sharedInformerFactory } from '../client/informer.js';
@@ -112,6 +113,8 @@ export function controllerManager(opts: ControllerManagerOptions): ControllerMan
   let leading = !opts.leaderElect;
 
   async function runAll(signal: AbortSignal): Promise<void> {
+    // Every controller, informer and worker waits on this one signal: that many listeners are expected.
+    setMaxListeners(0, signal);
     const informers = sharedInformerFactory({ client: opts.client, log, resyncMs: opts.resyncMs ?? 0 });
     const recorders: EventRecorder[] = [];
     const controllers = enabled.map((name) => {

@@ -334,6 +334,8 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
   }
 
   async function run(outer: AbortSignal): Promise<void> {
+    // Informers, the queue and in-flight bindings all wait on this signal: many listeners are expected.
+    setMaxListeners(0, outer);
     // Every binding and status write listens on this signal: a private one without the listener cap.
     const stop = new AbortController();
     setMaxListeners(0, stop.signal);
