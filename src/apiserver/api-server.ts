@@ -22,7 +22,7 @@ import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { serviceAccountAdmission } from './admission/service-account.js';
 import { defaultTolerationSeconds } from './admission/default-tolerations.js';
 import { serviceAllocation } from './admission/service-allocation.js';
-import { apiHandler } from './http/api-handler.js';
+import { apiHandler, type ApiHandlerDeps } from './http/api-handler.js';
 import { type SubresourceHandler, resourceHandler } from './http/resource-handler.js';
 import { readBody, parseJson } from './http/body.js';
 import { sendJson } from './http/respond.js';
@@ -71,6 +71,8 @@ export interface ApiServerDeps {
   clock: Clock;
   log: Logger;
   version: Record<string, string>;
+  /** The agent join routes (/cacerts, /v1-k8ts/…), when this server accepts agents. */
+  join?: ApiHandlerDeps['join'];
 }
 
 export interface ApiServer {
@@ -148,6 +150,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     resources,
     openapi,
     version: deps.version,
+    join: deps.join,
     serverAddress: `${config.advertiseAddress}:${config.port}`,
     healthChecks: [
       { name: 'etcd', check: async () => { await store.currentRevision(); } },

@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { UsageError } from './flags.js';
 import { serverCommand } from './commands/server.js';
+import { agentCommand } from './commands/agent.js';
 import { imageCommand } from './commands/image.js';
 import { checkCommand } from './commands/check.js';
 import { simulateCommand } from './commands/simulate.js';
@@ -13,6 +14,7 @@ interface Command { name: string; summary: string; run(argv: string[]): Promise<
 
 const commands: Command[] = [
   serverCommand,
+  agentCommand,
   imageCommand,
   checkCommand,
   simulateCommand,

@@ -13,6 +13,7 @@ import { type KubeObject } from '../api/types.js';
 import { ObjectCodec } from '../apiserver/registry/codec.js';
 import { secretsEncryption } from '../apiserver/encryption.js';
 import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
+import { joinHandler } from '../apiserver/join.js';
 import { issueClientCertificate, issueServingCertificate, loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
 import { startAgent } from '../agent/index.js';
 import { kubeletServerComponent, nodeNetworkComponent } from '../agent/node-components.js';
@@ -104,6 +105,10 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       authenticate: (req) => auth.authenticate(req),
       authenticateToken: (t, audiences) => auth.authenticateToken(t, audiences),
       version: serverVersion(),
+      join: joinHandler({
+        ca: pki.ca, clock, authenticate: (req) => auth.authenticate(req),
+        config: { clusterCidr: config.clusterCidr, serviceCidr: config.serviceCidr, clusterDns: config.clusterDns, clusterDomain: config.clusterDomain },
+      }),
     });
 
     await api.listen();

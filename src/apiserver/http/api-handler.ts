@@ -35,6 +35,8 @@ export interface ApiHandlerDeps {
   /** host:port clients should use, for legacy /api discovery. */
   serverAddress: string;
   healthChecks: readonly HealthCheck[];
+  /** Routes outside /api that authenticate themselves (agent join, src/apiserver/join.ts); true when answered. */
+  join?: { handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> };
 }
 
 const publicPaths = new Set(['/healthz', '/livez', '/readyz', '/version', '/version/']);
@@ -74,6 +76,7 @@ export function apiHandler(deps: ApiHandlerDeps) {
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     try {
       if (isHealthPath(path)) return await health(path, url.searchParams, res);
+      if (deps.join && await deps.join.handle(req, res, path)) return;
       const user = await deps.authenticate(req);
       if (!user) {
         if (publicPaths.has(path)) return route(req, res, path, url.searchParams, undefined);
