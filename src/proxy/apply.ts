@@ -37,6 +37,8 @@ export interface PlanOptions {
   saved?: SavedTables;
   /** Jumps from the built-in chains, inserted when `saved` lacks them. */
   jumps?: readonly JumpRule[];
+  /** Which chains no longer wanted are deleted; default the proxy's per-service chains. */
+  staleChain?: (name: string) => boolean;
 }
 
 /**
@@ -52,8 +54,9 @@ export function planRestore(next: RuleSet, opts: PlanOptions = {}): RestoreText 
     const changed = opts.previous ? wanted.filter((c) => !sameRules(before.get(c.name), c.rules)) : wanted;
     const wantedNames = new Set(wanted.map((c) => c.name));
     const stale = new Set<string>();
-    for (const name of before.keys()) if (!wantedNames.has(name) && isServiceChain(name)) stale.add(name);
-    for (const name of opts.saved?.[table]?.chains ?? []) if (!wantedNames.has(name) && isServiceChain(name)) stale.add(name);
+    const isStale = opts.staleChain ?? isServiceChain;
+    for (const name of before.keys()) if (!wantedNames.has(name) && isStale(name)) stale.add(name);
+    for (const name of opts.saved?.[table]?.chains ?? []) if (!wantedNames.has(name) && isStale(name)) stale.add(name);
     const missingJumps = opts.saved
       ? (opts.jumps ?? []).filter((j) => j.table === table && !hasJump(opts.saved![table], j))
       : [];

@@ -55,7 +55,8 @@ function base32(bytes: Uint8Array, chars: number): string {
   return out;
 }
 
-function hash16(text: string): string {
+/** 16 base32 characters of the SHA-256 of `text` (kube-proxy's chain-name hash). */
+export function hash16(text: string): string {
   return base32(createHash('sha256').update(text).digest(), 16);
 }
 
