@@ -1,4 +1,3 @@
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { controllerRevisions, daemonSets, nodes, pods, type DaemonSetObject, type PodObject } from '../../api/resources/index.js';
 import { labelSelectorAsRequirements, matchesLabels } from '../../api/selectors/index.js';
 import { isNotFound, isStatusError } from '../../api/errors.js';
@@ -6,18 +5,13 @@ import type { Controller } from '../../client/run-controller.js';
 import type { Key } from '../../client/work-queue.js';
 import { keyOf } from '../../client/object-key.js';
 import { Expectations } from '../../client/expectations.js';
-import type { Selector } from '../../client/label-selector.js';
+import { labelSelectorAsSelector } from '../../client/label-selector.js';
 import { controllerKey, controllerRefOf, newControllerRef, planClaims, withControllerRef, withoutOwner } from '../../client/controller-ref.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { podControl, isNamespaceTerminating, slowStartBatch, slowStartInitialBatchSize } from '../podcontrol/index.js';
 import { ensureUpdateRevision, revisionsToPrune, revisionHashLabel as crHashLabel } from '../statefulset/index.js';
 import { pinnedToNode, revisionHashLabel, targetNode, templateGeneration, templateGenerationLabel, withDaemonTolerations } from './daemon-pod.js';
 import { daemonSetStatus, daemonSetStatusChanged, planManage, planRollingUpdate, podsByNode, type DaemonPlan } from './plan.js';
-
-function claimSelector(sel: LabelSelector | undefined): Selector {
-  const reqs = labelSelectorAsRequirements(sel);
-  return { requirements: undefined, matches: (labels) => matchesLabels(reqs, labels), isEmpty: () => reqs !== null && reqs.length === 0 };
-}
 
 /**
  * The DaemonSet controller: one pod per eligible node (node selector, required affinity, taints
@@ -68,7 +62,7 @@ export function daemonSetController(deps: ControllerDeps): Controller {
   });
 
   async function claimPods(ds: DaemonSetObject, signal: AbortSignal): Promise<PodObject[]> {
-    const plan = planClaims(ds, claimSelector(ds.spec?.selector), podCache.list(ds.metadata.namespace));
+    const plan = planClaims(ds, labelSelectorAsSelector(ds.spec?.selector), podCache.list(ds.metadata.namespace));
     const ref = newControllerRef(ds, daemonSets);
     const adopted: PodObject[] = [];
     if (plan.adopt.length) {

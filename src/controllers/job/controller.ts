@@ -1,4 +1,3 @@
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { jobs, pods, jobNameLabel, type JobObject, type PodObject } from '../../api/resources/index.js';
 import { labelSelectorAsRequirements, matchesLabels } from '../../api/selectors/index.js';
 import { isNotFound, isStatusError } from '../../api/errors.js';
@@ -7,7 +6,7 @@ import type { Controller } from '../../client/run-controller.js';
 import type { Key } from '../../client/work-queue.js';
 import { keyFor, keyOf, splitKey } from '../../client/object-key.js';
 import { Expectations } from '../../client/expectations.js';
-import type { Selector } from '../../client/label-selector.js';
+import { labelSelectorAsSelector, type Selector } from '../../client/label-selector.js';
 import { controllerKey, controllerRefOf, newControllerRef, planClaims, refersTo, withControllerRef, withoutOwner } from '../../client/controller-ref.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { isPodActive, isPodReady } from '../podutil/index.js';
@@ -27,16 +26,6 @@ export const maxPodCreateDeletePerSync = 500;
 export const maxUncountedPods = 500;
 /** spec.managedBy of Jobs this controller reconciles (unset means the same). */
 export const jobControllerName = 'kubernetes.io/job-controller';
-
-/** A selector for planClaims backed by the API's own label selector matching. */
-export function claimSelector(sel: LabelSelector | undefined): Selector {
-  const reqs = labelSelectorAsRequirements(sel);
-  return {
-    requirements: undefined,
-    matches: (labels) => matchesLabels(reqs, labels),
-    isEmpty: () => reqs !== null && reqs.length === 0,
-  };
-}
 
 /** The `[{test},{remove}]` JSON patch dropping the tracking finalizer, or undefined when absent. */
 export function removeFinalizerPatch(pod: Pick<PodObject, 'metadata'>): unknown[] | undefined {
@@ -433,7 +422,7 @@ export function jobController(deps: ControllerDeps): Controller {
     const now = clock.now();
     const satisfied = expectations.satisfied(key);
 
-    const claimed = await claimPods(job, claimSelector(spec.selector), signal);
+    const claimed = await claimPods(job, labelSelectorAsSelector(spec.selector), signal);
     await cleanOrphans(namespace, name, job.metadata.uid, signal);
     const active = claimed.filter(isPodActive);
     const expectedRemovals = new Set(finalizerRemovals.get(key) ?? []);

@@ -1,4 +1,4 @@
-import type { LabelSelector, OwnerReference } from 'kubernetes-types/meta/v1.js';
+import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
 import {
   controllerRevisions, persistentVolumeClaims, pods, statefulSets, intOrPercentValue,
   type ControllerRevisionObject, type PodObject, type StatefulSetObject,
@@ -8,7 +8,7 @@ import { isAlreadyExists, isNotFound } from '../../api/errors.js';
 import type { Controller } from '../../client/run-controller.js';
 import type { Key } from '../../client/work-queue.js';
 import { keyOf } from '../../client/object-key.js';
-import type { Selector } from '../../client/label-selector.js';
+import { labelSelectorAsSelector } from '../../client/label-selector.js';
 import { controllerKey, controllerRefOf, newControllerRef, planClaims, withControllerRef, withoutOwner } from '../../client/controller-ref.js';
 import type { ControllerDeps } from '../controller-deps.js';
 import { ensureUpdateRevision, revisionsToPrune, templateOfRevision } from './history.js';
@@ -17,11 +17,6 @@ import {
   startOrdinal, statefulPod,
 } from './stateful-pod.js';
 import { statefulSetStatus, statefulSetStatusChanged } from './status.js';
-
-function claimSelector(sel: LabelSelector | undefined): Selector {
-  const reqs = labelSelectorAsRequirements(sel);
-  return { requirements: undefined, matches: (labels) => matchesLabels(reqs, labels), isEmpty: () => reqs !== null && reqs.length === 0 };
-}
 
 /** The pods of a set split by ordinal: `replicas[i]` holds ordinal start+i; the rest are condemned. */
 export interface OrdinalPlan {
@@ -79,7 +74,7 @@ export function statefulSetController(deps: ControllerDeps): Controller {
   });
 
   async function claimPods(set: StatefulSetObject, signal: AbortSignal): Promise<PodObject[]> {
-    const plan = planClaims(set, claimSelector(set.spec?.selector), podCache.list(set.metadata.namespace));
+    const plan = planClaims(set, labelSelectorAsSelector(set.spec?.selector), podCache.list(set.metadata.namespace));
     const ref = newControllerRef(set, statefulSets);
     if (plan.adopt.length) {
       const fresh = await client.get(statefulSets, set.metadata.namespace ?? '', set.metadata.name ?? '', { signal });
