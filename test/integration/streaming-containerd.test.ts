@@ -97,10 +97,10 @@ describe('kubectl streaming against a real containerd', { skip: process.getuid?.
   });
 
   for (const minor of [27, 33]) {
-    // Known issue: after test/integration/kubelet.test.ts has run its containerd on this machine, the
-    // exit status of a quick failing exec is sometimes lost (kubectl exits 0). Reported as a todo so it
-    // stays visible in every run while it is investigated; it passes when run alone.
-    it(`kubectl 1.${minor}: exec output, stdin and exit code pass through containerd`, { todo: 'exit status sometimes lost after other containerd tests (see issue 4 notes)' }, async () => {
+    // Known issue: about 1 exec in 25 gets no status at all from containerd 1.6's streaming server
+    // (its error stream ends empty, so kubectl reports exit 0): seen by logging the raw status text
+    // the kubelet receives. Reported as a todo so it stays visible in every run.
+    it(`kubectl 1.${minor}: exec output, stdin and exit code pass through containerd`, { todo: 'containerd 1.6 sometimes sends no exec status (see the comment above)' }, async () => {
       const k = kubectlFor(minor, harness.kubeconfig)!;
       const r = await k(['exec', 'web', '-c', 'app', '--', '/testapp', 'echo', 'hello', 'there']);
       assert.equal(r.code, 0, r.stderr);
