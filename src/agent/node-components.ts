@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createKubeletServer, criStreamingRuntime } from '../kubelet/server/index.js';
 import { execFile, ensureHostGuards, ensureSysctls, nodeRoutes } from '../network/index.js';
 import { proxier } from '../proxy/index.js';
+import { networkPolicyController } from '../netpol/index.js';
 import { dnsServer, parseResolvConf, upstreamsFromResolvConf } from '../dns/index.js';
 import type { AgentComponent, AgentContext } from './agent.js';
 
@@ -45,6 +46,7 @@ export function nodeNetworkComponent(opts: NodeNetworkOptions) {
           informers: ctx.informers, exec: execFile, log,
           node: { nodeName: ctx.nodeName, nodeIPs: [ctx.nodeIp], clusterCidr: opts.clusterCidr, nodeLocalServiceIPs: [ctx.clusterDns] },
         }).run(signal),
+        networkPolicyController({ informers: ctx.informers, exec: execFile, nodeName: ctx.nodeName, log }).run(signal),
         dnsServer({ informers: ctx.informers, clusterDomain: ctx.clusterDomain, listen, upstream: upstreamsFromResolvConf(conf, listen), log }).run(signal),
         nodeRoutes({ informers: ctx.informers, exec: execFile, nodeName: ctx.nodeName, log }).run(signal),
       ]);

@@ -6,6 +6,7 @@ import { systemClock } from '../base/clock.js';
 import type { Logger } from '../base/log.js';
 import type { SharedInformerFactory } from '../client/informer.js';
 import type { Exec } from '../network/exec.js';
+import { ExecError } from '../network/exec.js';
 import type { IptablesTools, RuleSet } from '../proxy/index.js';
 import { applyRestore, boundedFrequencyRunner, nftTools } from '../proxy/index.js';
 import { checkJumpFirst, planNetpolRestore, saveFilterTable } from './apply.js';
@@ -117,9 +118,24 @@ export function networkPolicyController(deps: NetworkPolicyControllerDeps): Netw
         if (signal.aborted) return;
         throw err;
       }
+      await warnWithoutBridgeNetfilter(deps.exec, log, signal);
       log.info('caches synced, programming network policy rules', { node: deps.nodeName });
       runner.trigger();
       await runner.run(signal);
     },
   };
+}
+
+/**
+ * Pods on one bridge talk at layer 2: their traffic reaches iptables' FORWARD only with
+ * br_netfilter and net.bridge.bridge-nf-call-iptables=1 (the agent sets it when the kernel has
+ * it). Without it, policies still hold for traffic routed through the node (other nodes, off
+ * the cluster, Services) but not between two pods of the same node: say so once.
+ */
+async function warnWithoutBridgeNetfilter(exec: Exec, log: Logger, signal: AbortSignal): Promise<void> {
+  const value = await exec('sysctl', ['-n', 'net.bridge.bridge-nf-call-iptables'], { signal }).then((r) => r.stdout.trim(), (err: unknown) => {
+    if (err instanceof ExecError) return 'missing';
+    throw err;
+  });
+  if (value !== '1') log.warn('bridged pod traffic bypasses iptables: network policies do not apply between pods of this node', { 'net.bridge.bridge-nf-call-iptables': value });
 }
