@@ -1,6 +1,6 @@
 import { formatHelp, parseFlags, UsageError, type Flag } from '../flags.js';
 import { containerdPaths } from '../../kubelet/containerd/index.js';
-import { buildImage, formatImageTable, importImages, listImages } from '../../kubelet/images/index.js';
+import { buildImage, buildImageArchive, formatImageTable, importImages, listImages } from '../../kubelet/images/index.js';
 import { defaultDataDir } from './server-flags.js';
 
 const common: Flag[] = [
@@ -9,7 +9,8 @@ const common: Flag[] = [
 ];
 const buildFlags: Flag[] = [
   ...common,
-  { name: 'tag', short: 't', type: 'string', default: '', help: 'NAME[:TAG] of the image' },
+  { name: 'tag', short: 't', type: 'strings', default: [], help: 'NAME[:TAG] of the image (repeatable: several names for one image)' },
+  { name: 'output', short: 'o', type: 'string', default: '', help: 'Write the image to this OCI image-layout tarball instead of importing it (push it with skopeo copy oci-archive:FILE docker://…)' },
   { name: 'entrypoint', type: 'strings', default: [], help: 'Entrypoint (comma-separated argv)' },
   { name: 'cmd', type: 'strings', default: [], help: 'Default arguments (comma-separated argv)' },
   { name: 'env', short: 'e', type: 'strings', default: [], help: 'NAME=value environment (repeatable)' },
@@ -22,7 +23,8 @@ const usage = `k8ts image <command>
 Commands:
   import FILE.tar...        load OCI-layout or docker-archive tarballs into the node's containerd
   ls                        list the node's images
-  build -t NAME:TAG DIR     pack DIR as a one-layer image (no Docker needed) and import it`;
+  build -t NAME:TAG DIR     pack DIR as a one-layer image (no Docker needed) and import it
+                            (--output FILE.tar writes an OCI archive instead)`;
 
 /** `k8ts image import|ls|build`: the node's images, through its containerd. */
 export const imageCommand = {
@@ -51,15 +53,17 @@ export const imageCommand = {
         console.log(formatImageTable(await listImages(socket)));
         return 0;
       case 'build': {
-        const tag = String(values.tag);
+        const [tag, ...moreTags] = values.tag as string[];
         if (!tag) throw new UsageError('image build needs -t NAME:TAG');
         if (args.length !== 1) throw new UsageError('image build needs exactly one directory');
         const list = (v: unknown) => (v as string[]).length ? (v as string[]) : undefined;
-        const r = await buildImage({
-          tag, dir: args[0]!, entrypoint: list(values.entrypoint), cmd: list(values.cmd), env: list(values.env),
+        const opts = {
+          tag, moreTags, dir: args[0]!, entrypoint: list(values.entrypoint), cmd: list(values.cmd), env: list(values.env),
           workdir: String(values.workdir) || undefined, exposedPorts: list(values.port),
-        }, socket);
-        console.log(`built ${r.name} (${r.id})`);
+        };
+        const output = String(values.output);
+        const r = output ? await buildImageArchive(opts, output) : await buildImage(opts, socket);
+        console.log(`built ${r.names.join(', ')} (${r.id})${output ? ` into ${output}` : ''}`);
         return 0;
       }
       default:

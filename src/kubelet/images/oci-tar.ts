@@ -33,6 +33,8 @@ export interface ImageConfig {
 export interface BuildImageInput {
   /** Image name, e.g. 'k8ts.io/pause:1.0' or 'myapp:v1' (normalised). */
   name: string;
+  /** More names for the same image (each gets its own index.json entry). */
+  moreNames?: readonly string[];
   /** Files of the root filesystem (parent directories are added). */
   files: readonly TarEntry[];
   config?: ImageConfig;
@@ -49,6 +51,8 @@ export interface BuiltImage {
   tar: Buffer;
   /** Normalised image name. */
   name: string;
+  /** Every normalised name, `name` first. */
+  names: string[];
   manifestDigest: string;
   /** sha256 of the config: the image ID the CRI reports. */
   configDigest: string;
@@ -70,7 +74,7 @@ function blobEntry(digest: string, content: Buffer): TarEntry {
 
 export function buildOciImage(input: BuildImageInput): BuiltImage {
   const name = normalizeImageReference(input.name);
-  const ref = parseImageReference(name);
+  const names = [...new Set([name, ...(input.moreNames ?? []).map(normalizeImageReference)])];
   const architecture = input.architecture ?? ociArchitecture();
   const os = input.os ?? 'linux';
   const created = new Date(input.created ?? 0).toISOString();
@@ -109,14 +113,15 @@ export function buildOciImage(input: BuildImageInput): BuiltImage {
   const index = Buffer.from(JSON.stringify({
     schemaVersion: 2,
     mediaType: mediaTypes.index,
-    manifests: [{
+    manifests: names.map((n) => ({
       mediaType: mediaTypes.manifest, digest: manifestDigest, size: manifest.length,
       platform: { architecture, os },
       annotations: {
-        'io.containerd.image.name': name,
-        'org.opencontainers.image.ref.name': ref.tag ?? 'latest',
+        'io.containerd.image.name': n,
+        // Tools such as skopeo select an entry by this (oci-archive:FILE:TAG).
+        'org.opencontainers.image.ref.name': parseImageReference(n).tag ?? 'latest',
       },
-    }],
+    })),
   }));
 
   const tar = tarArchive(withParents([
@@ -126,5 +131,5 @@ export function buildOciImage(input: BuildImageInput): BuiltImage {
     blobEntry(configDigest, config),
     blobEntry(manifestDigest, manifest),
   ]));
-  return { tar, name, manifestDigest, configDigest };
+  return { tar, name, names, manifestDigest, configDigest };
 }
