@@ -3,7 +3,8 @@
  * the routes of the Kubernetes kubelet. TLS from the cluster CA; clients must present a
  * certificate signed by it (the API server's kubelet-client certificate), then `authorize`
  * decides. Streaming requests are upgraded here and terminated against the runtime.
- * `/stats/summary` and `/metrics/resource` are not served yet.
+ * `/stats/summary` (the Summary API) and `/metrics/resource` (Prometheus text) come from the
+ * stats provider when one is given; other stats and metrics paths are not served.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -13,6 +14,7 @@ import type { Logger } from '../../base/log.js';
 import { remoteCommandOptionsFromQuery } from '../../streaming/remote-command.js';
 import { isStreamingUpgrade, servePortForward, serveRemoteCommand } from '../../streaming/serve.js';
 import { rejectUpgrade } from '../../streaming/spdy/upgrade.js';
+import { renderResourceMetrics, resourceMetricsContentType, type StatsProvider } from '../stats/index.js';
 import { StreamingError, type ContainerRef, type LogOptions, type PodRef, type StreamingRuntime } from './runtime.js';
 
 export interface KubeletServerTls { cert: string; key: string; ca: string }
@@ -22,6 +24,8 @@ export interface KubeletCaller { commonName: string; organizations: string[] }
 
 export interface KubeletServerDeps {
   runtime: StreamingRuntime;
+  /** Resource usage for `/stats/summary` and `/metrics/resource`; without it those paths are 404. */
+  stats?: StatsProvider;
   tls: KubeletServerTls;
   log: Logger;
   /** Decides whether a verified caller may use this path; default: any certificate from the CA. */
@@ -42,6 +46,7 @@ type Route =
   | { kind: 'logs'; ref: ContainerRef }
   | { kind: 'exec' | 'attach'; ref: ContainerRef }
   | { kind: 'portForward'; ref: PodRef }
+  | { kind: 'statsSummary' | 'metricsResource' }
   | { kind: 'notServed' };
 
 /** Matches a kubelet path; undefined for unknown paths. */
@@ -63,8 +68,9 @@ export function kubeletRoute(pathname: string): Route | undefined {
       if (rest.length === 3) return { kind: 'portForward', ref: { namespace: rest[0]!, pod: rest[1]!, uid: rest[2]! } };
       return undefined;
     case 'stats':
+      return rest.length === 1 && rest[0] === 'summary' ? { kind: 'statsSummary' } : { kind: 'notServed' };
     case 'metrics':
-      return { kind: 'notServed' };
+      return rest.length === 1 && rest[0] === 'resource' ? { kind: 'metricsResource' } : { kind: 'notServed' };
     default:
       return undefined;
   }
@@ -166,6 +172,34 @@ export function createKubeletServer(deps: KubeletServerDeps): KubeletServer {
       case 'attach':
       case 'portForward':
         throw new StreamingError(400, 'Upgrade request required');
+      case 'statsSummary': {
+        // POST is the deprecated form of the same request.
+        if (req.method !== 'GET' && req.method !== 'POST') throw new StreamingError(405, 'method not allowed');
+        if (!deps.stats) throw new StreamingError(404, `${url.pathname} is not served by this kubelet`);
+        const onlyCpuAndMemory = url.searchParams.get('only_cpu_and_memory') === 'true';
+        const abort = new AbortController();
+        res.once('close', () => abort.abort());
+        const summary = await deps.stats.summary({ onlyCpuAndMemory, signal: abort.signal })
+          .catch((err: unknown) => { throw new StreamingError(500, `Internal Error: failed to get summary stats: ${err instanceof Error ? err.message : String(err)}`, { cause: err }); });
+        const body = JSON.stringify(summary, null, 2);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
+      case 'metricsResource': {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new StreamingError(405, 'method not allowed');
+        if (!deps.stats) throw new StreamingError(404, `${url.pathname} is not served by this kubelet`);
+        const abort = new AbortController();
+        res.once('close', () => abort.abort());
+        const summary = await deps.stats.summary({ onlyCpuAndMemory: true, signal: abort.signal }).catch((err: unknown) => {
+          log.warn('resource metrics: gathering stats failed', { err });
+          return undefined;
+        });
+        const body = renderResourceMetrics(summary);
+        res.writeHead(200, { 'Content-Type': resourceMetricsContentType, 'Content-Length': Buffer.byteLength(body) });
+        res.end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
       case 'notServed':
         throw new StreamingError(404, `${url.pathname} is not served by this kubelet yet`);
     }
@@ -174,7 +208,7 @@ export function createKubeletServer(deps: KubeletServerDeps): KubeletServer {
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://kubelet');
     const route = kubeletRoute(url.pathname);
-    if (!route || route.kind === 'healthz' || route.kind === 'logs' || route.kind === 'notServed') throw new StreamingError(404, '404 page not found');
+    if (!route || route.kind === 'healthz' || route.kind === 'logs' || route.kind === 'notServed' || route.kind === 'statsSummary' || route.kind === 'metricsResource') throw new StreamingError(404, '404 page not found');
     if (!isStreamingUpgrade(req)) throw new StreamingError(400, 'Upgrade request required');
     if (!(await allowed(req))) throw new StreamingError(403, 'Forbidden');
     switch (route.kind) {
