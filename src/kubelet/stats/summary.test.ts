@@ -80,7 +80,7 @@ test('one entry per pod from its newest ready sandbox, the newest container per 
   assert.equal(web['ephemeral-storage']?.usedBytes, 8192);
   // The first sample has no rate yet.
   assert.equal(web.cpu?.usageNanoCores, undefined);
-  assert.equal(s.node.cpu?.usageNanoCores, undefined);
+  assert.equal((s.node.cpu as { usageNanoCores?: number }).usageNanoCores, undefined);
 });
 
 test('usageNanoCores from the previous sample: node, pod and container', () => {
