@@ -366,4 +366,27 @@ spec:
   assert.equal(terminated.exitCode, 137);
   assert.match(await k(['get', 'pod', 'oom']), /^oom\s+0\/1\s+OOMKilled\s+0\s/m);
   await k(['delete', 'pod', 'oom', '--wait=false']);
+
+  // Restarted (restartPolicy Always): the OOM kill is the last state, and describe says so.
+  await k(['apply', '-f', '-'], `apiVersion: v1
+kind: Pod
+metadata:
+  name: oom-again
+spec:
+  containers:
+    - name: hog
+      image: busybox
+      command: ["dd", "if=/dev/zero", "of=/dev/null", "bs=64M", "count=1"]
+      resources:
+        limits:
+          memory: 16Mi
+`);
+  const status = await until('the OOM kill as lastState', async () => {
+    const cs = JSON.parse(await k(['get', 'pod', 'oom-again', '-o', 'json'])).status?.containerStatuses?.[0];
+    return cs?.lastState?.terminated ? cs : undefined;
+  });
+  assert.equal(status.lastState.terminated.reason, 'OOMKilled', JSON.stringify(status));
+  assert.ok(status.restartCount >= 1);
+  assert.match(await k(['describe', 'pod', 'oom-again']), /Last State:\s+Terminated\n\s+Reason:\s+OOMKilled\n/);
+  await k(['delete', 'pod', 'oom-again', '--wait=false']);
 });
