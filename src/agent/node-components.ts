@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createKubeletServer, criStreamingRuntime } from '../kubelet/server/index.js';
+import { createStatsProvider } from '../kubelet/stats/index.js';
 import { execFile, ensureHostGuards, ensureSysctls, nodeRoutes } from '../network/index.js';
 import { proxier } from '../proxy/index.js';
 import { networkPolicyController } from '../netpol/index.js';
@@ -17,7 +18,10 @@ export interface KubeletServingTls { cert: string; key: string; ca: string }
 export function kubeletServerComponent(tls: KubeletServingTls, port = 10250) {
   return (ctx: AgentContext): AgentComponent => ({
     name: 'kubelet-server',
-    run: (signal) => createKubeletServer({ runtime: criStreamingRuntime({ cri: ctx.cri, log: ctx.log }), tls, log: ctx.log.child({ component: 'kubelet-server' }) })
+    run: (signal) => createKubeletServer({
+      runtime: criStreamingRuntime({ cri: ctx.cri, log: ctx.log }), tls, log: ctx.log.child({ component: 'kubelet-server' }),
+      stats: createStatsProvider({ cri: ctx.cri, nodeName: ctx.nodeName, rootDir: ctx.dataDir }),
+    })
       .run(signal, port, ctx.nodeIp),
   });
 }

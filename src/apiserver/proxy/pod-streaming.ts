@@ -16,6 +16,7 @@ import type { SubresourceHandler, UpgradeHandler } from '../http/resource-handle
 import type { RequestInfo } from '../http/request-info.js';
 import { kubeletEndpointOf, type KubeletDialer, type KubeletEndpoint } from './kubelet-dialer.js';
 import { kubeletLogQuery, kubeletPortForwardQuery, kubeletStreamQuery, validateContainer } from './pod-options.js';
+import { nodeProxyHandler } from './node-proxy.js';
 
 export interface PodStreamingDeps {
   client: Client;
@@ -105,6 +106,7 @@ export function podStreamingHandlers(deps: PodStreamingDeps): PodStreamingHandle
       '/pods/exec': upgradeOnly,
       '/pods/attach': upgradeOnly,
       '/pods/portforward': upgradeOnly,
+      '/nodes/proxy': nodeProxyHandler({ client, kubeletDialer }),
     },
     upgrades: {
       '/pods/exec': upgradeFor('exec'),
