@@ -92,3 +92,33 @@ test('a whole node in a test host: Ready, a Deployment behind ClusterIP, DNS and
   const env = await k(['exec', 'client', '--', '/busybox', 'env']);
   assert.match(env, new RegExp(`^WEB_SERVICE_HOST=${clusterIp.replace(/\./g, '\\.')}$`, 'm'));
 });
+
+test('a NetworkPolicy denies ingress from another namespace while same-namespace traffic passes', { skip }, async () => {
+  // Runs after the first test: the web Deployment and the client pod exist in default.
+  await k(['create', 'namespace', 'other']);
+  await k(['-n', 'other', 'run', 'client', '--image=example.com/web:1', '--restart=Never', '--command', '--', '/busybox', 'sleep', '3600']);
+  await k(['-n', 'other', 'wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
+  const fetchFrom = async (ns: string) => (await kubectl(['-n', ns, 'exec', 'client', '--', '/busybox', 'timeout', '3', '/busybox', 'wget', '-qO-', 'http://web.default/'])).code === 0;
+  await until('other namespace reaches web before any policy', () => fetchFrom('other'));
+  await k(['apply', '-f', '-'], `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-same-namespace
+  namespace: default
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes: [Ingress]
+  ingress:
+  - from:
+    - podSelector: {}
+    ports:
+    - port: 8080
+`);
+  await until('other namespace blocked', async () => !(await fetchFrom('other')));
+  assert.equal(await fetchFrom('default'), true, 'same-namespace traffic passes');
+  assert.equal(await fetchFrom('other'), false, 'still blocked');
+  await k(['delete', 'networkpolicy', 'web-same-namespace']);
+  await until('other namespace allowed again', () => fetchFrom('other'));
+});
