@@ -3,7 +3,8 @@
  * bound to the node, run by the kubelet on a real containerd (image present, CNI bridge network).
  * Measures create → Running and create → Ready (from the status the kubelet writes, seen by a
  * watch) for 1, 10 and 30 pods created at once, p50/p99 and the wall time of the batch; then the
- * process RSS (kubelet and API server share this process) and containerd's RSS.
+ * process RSS (kubelet and API server share this process, so the RSS before the kubelet started
+ * is reported too: the difference is the agent's share) and containerd's RSS.
  */
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
@@ -52,6 +53,8 @@ const bench: Bench = async ({ quick }) => {
       try { await client.create(namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as never); } catch (err) { if (!isAlreadyExists(err)) throw err; }
       try { await client.create(serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } } as never); } catch (err) { if (!isAlreadyExists(err)) throw err; }
     });
+    // The API server alone (warmed by the namespace writes), before any kubelet code runs.
+    const rssBeforeAgent = process.memoryUsage().rss / 2 ** 20;
     const k = kubelet({
       client, cri, node: { name: nodeName, ip: '127.0.0.1', podCIDR: fx.podCIDR }, dataDir: fx.dataDir,
       clock: systemClock, log: silentLogger, cgroupRoot: fx.cgroupRoot,
@@ -128,7 +131,9 @@ const bench: Bench = async ({ quick }) => {
       rows.push({ name, metric: 'create → Ready p99', value: percentile(r.toReady, 99), unit: 'ms' });
       rows.push({ name, metric: 'all Running', value: r.wall, unit: 'ms', goal: n === 30 ? '< 5000 ms' : '' });
       if (n === (quick ? 10 : 30)) {
-        rows.push({ name: `agent + in-process API server with ${n} pods`, metric: 'RSS', value: process.memoryUsage().rss / 2 ** 20, unit: 'MiB', goal: '< 100 MiB (agent alone)' });
+        const rss = process.memoryUsage().rss / 2 ** 20;
+        rows.push({ name: `agent + in-process API server with ${n} pods`, metric: 'RSS', value: rss, unit: 'MiB' });
+        rows.push({ name: `agent share with ${n} pods (RSS minus the API server's before the kubelet started)`, metric: 'RSS', value: rss - rssBeforeAgent, unit: 'MiB', goal: '< 100 MiB' });
         rows.push({ name: `containerd with ${n} pods`, metric: 'RSS', value: await rssMiB(fx.containerdPid()), unit: 'MiB' });
       }
       await removeAll(names);

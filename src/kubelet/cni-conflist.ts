@@ -1,7 +1,8 @@
 /**
  * The CNI network for a node's pod CIDR: bridge + host-local IPAM (state under the agent's data
- * dir) + portmap + loopback, from Debian's containernetworking-plugins. Written into the conf
- * dir containerd watches once the node has its podCIDR.
+ * dir) + portmap, from Debian's containernetworking-plugins. No loopback entry: containerd's CRI
+ * plugin sets up `lo` itself (its own loopback network), so one would only cost a plugin run per
+ * pod start and stop. Written into the conf dir containerd watches once the node has its podCIDR.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,7 +29,6 @@ export function renderCniConflist(o: CniConflistOptions): string {
         ipam: { type: 'host-local', dataDir: o.ipamDir, ranges: [[{ subnet: o.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }] },
       },
       { type: 'portmap', capabilities: { portMappings: true } },
-      { type: 'loopback' },
     ],
   }, null, 2) + '\n';
 }

@@ -44,9 +44,9 @@ test('service env: the pod namespace Services and default/kubernetes, docker-lin
   assert.equal(noLinks['KUBERNETES_SERVICE_HOST'], '10.43.0.1');
 });
 
-test('CNI conflist: bridge + host-local on the pod CIDR + portmap + loopback', () => {
+test('CNI conflist: bridge + host-local on the pod CIDR + portmap (containerd brings lo up itself)', () => {
   const conf = JSON.parse(renderCniConflist({ podCIDR: '10.42.3.0/24', bridge: 'cni0', ipamDir: '/d/cni-ipam' })) as { plugins: { type: string; bridge?: string; ipam?: { ranges: { subnet: string }[][]; dataDir: string } }[] };
-  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'portmap', 'loopback']);
+  assert.deepEqual(conf.plugins.map((p) => p.type), ['bridge', 'portmap']);
   assert.equal(conf.plugins[0]?.bridge, 'cni0');
   assert.equal(conf.plugins[0]?.ipam?.ranges[0]?.[0]?.subnet, '10.42.3.0/24');
   assert.equal(conf.plugins[0]?.ipam?.dataDir, '/d/cni-ipam');
