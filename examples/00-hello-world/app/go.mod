@@ -1,0 +1,3 @@
+module k8ts.example/helloworld
+
+go 1.19

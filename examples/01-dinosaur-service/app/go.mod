@@ -1,0 +1,3 @@
+module k8ts.example/dinosaur-service
+
+go 1.19

@@ -1,0 +1,3 @@
+module k8ts.example/go-ok
+
+go 1.19

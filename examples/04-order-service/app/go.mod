@@ -1,0 +1,3 @@
+module k8ts.example/order-service
+
+go 1.19
