@@ -103,21 +103,25 @@ async function removeCgroupTree(cgroupRoot: string): Promise<number> {
   return removed;
 }
 
-/** Names of /run/netns entries whose eth0 is the peer of a veth on `bridge`. */
+/**
+ * Names of the /run/netns entries holding the peers of the veths on `bridge`, as `ip` names them
+ * (`link-netns NAME`, from the netns ids of the namespace we run in). Interface indexes are not
+ * used: every network namespace numbers its links on its own, so another node's pod (in another
+ * test host) can have an `eth0@ifN` whose N is also the index of one of our veths.
+ */
+export function peerNetnsNames(ipLinkOutput: string): string[] {
+  const out = new Set<string>();
+  for (const l of ipLinkOutput.split('\n')) {
+    const ns = /\slink-netns (\S+)/.exec(l)?.[1];
+    if (ns) out.add(ns);
+  }
+  return [...out];
+}
+
 async function podNetnsOnBridge(bridge: string): Promise<string[]> {
   const { stdout } = await run('ip', ['-o', 'link', 'show', 'master', bridge]).catch(() => ({ stdout: '' }));
-  const ours = new Set(stdout.split('\n').map((l) => /^(\d+):/.exec(l)?.[1]).filter(Boolean) as string[]);
-  if (ours.size === 0) return [];
-  const names = await readdir('/run/netns').catch(() => [] as string[]);
-  const out: string[] = [];
-  for (const ns of names) {
-    const { stdout: links } = await run('ip', ['-n', ns, '-o', 'link', 'show']).catch(() => ({ stdout: '' }));
-    for (const l of links.split('\n')) {
-      const peer = /@if(\d+):/.exec(l)?.[1];
-      if (peer && ours.has(peer)) { out.push(ns); break; }
-    }
-  }
-  return out;
+  const existing = new Set(await readdir('/run/netns').catch(() => [] as string[]));
+  return peerNetnsNames(stdout).filter((ns) => existing.has(ns));
 }
 
 export async function cleanupNode(o: CleanupOptions): Promise<CleanupReport> {
