@@ -14,7 +14,7 @@ import { ObjectCodec } from '../apiserver/registry/codec.js';
 import { secretsEncryption } from '../apiserver/encryption.js';
 import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
 import { joinHandler } from '../apiserver/join.js';
-import { issueClientCertificate, issueServingCertificate, loadOrCreatePki, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
+import { formatJoinToken, issueClientCertificate, issueServingCertificate, loadOrCreatePki, parseJoinToken, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
 import { startAgent } from '../agent/index.js';
 import { kubeletServerComponent, nodeNetworkComponent } from '../agent/node-components.js';
 import { checkPrerequisites } from './prerequisites.js';
@@ -69,13 +69,16 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       },
       clock,
     });
+    // k3s keeps the full token (K10<CA hash>::server:<secret>) at server/token for agents to join with.
+    const tokenFile = await writeJoinToken(config.dataDir, pki.ca.certPem, token);
     await writeAdminKubeconfig(config.kubeconfigPath, { port: config.port, caCertPem: pki.ca.certPem, admin: pki.admin });
     await chmod(config.kubeconfigPath, config.kubeconfigMode);
 
     // The API server's identity towards kubelets, as kube-apiserver's --kubelet-client-certificate.
     const kubeletClient = await issueClientCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] }, { now: clock.now() });
     // Secrets are encrypted at rest with a key derived from the cluster token (shared by HA servers).
-    const codec = new ObjectCodec(secretsEncryption(token));
+    // The secret part only: servers given the bare or the K10 form of one token share the key.
+    const codec = new ObjectCodec(secretsEncryption(parseJoinToken(token).secret));
     const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
@@ -150,6 +153,9 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     }
     await waitReady(api, signal);
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
+    log.info('to join another node, run on it', {
+      command: `k8ts agent --server https://${config.advertiseAddress}:${config.port} --token <the contents of ${tokenFile}>`,
+    });
 
     const done = (async () => {
       await untilAborted(signal);
@@ -183,7 +189,10 @@ async function waitReady(api: ApiServer, signal: AbortSignal): Promise<void> {
   await api.rest.list(api.index.lookup('', 'v1', 'namespaces')!, '', { limit: 1 });
 }
 
-/** k3s keeps a generated token at server/token; so do we, in the data dir. */
+/**
+ * k3s keeps the cluster token at server/token; so do we, at `<data-dir>/token`. A generated token
+ * is a random secret; the file is rewritten in the secure form once the CA is known.
+ */
 async function loadOrCreateToken(dataDir: string): Promise<string> {
   const path = join(dataDir, 'token');
   try {
@@ -194,6 +203,19 @@ async function loadOrCreateToken(dataDir: string): Promise<string> {
   const token = randomBytes(24).toString('hex');
   await writeFile(path, token + '\n', { mode: 0o600 });
   return token;
+}
+
+/**
+ * Writes `<data-dir>/token` as `K10<sha256 of the CA PEM>::server:<secret>` (mode 0600), the
+ * form `k8ts agent --token` pins the CA with; returns its path.
+ */
+async function writeJoinToken(dataDir: string, caCertPem: string, token: string): Promise<string> {
+  const path = join(dataDir, 'token');
+  const full = formatJoinToken(caCertPem, parseJoinToken(token).secret);
+  const current = await readFile(path, 'utf8').catch(() => '');
+  if (current.trim() !== full) await writeFile(path, full + '\n', { mode: 0o600 });
+  await chmod(path, 0o600);
+  return path;
 }
 
 /** The datastore seen as the PKI's shared secret store. */
