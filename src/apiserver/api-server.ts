@@ -27,7 +27,8 @@ import { type SubresourceHandler, resourceHandler } from './http/resource-handle
 import { readBody, parseJson } from './http/body.js';
 import { sendJson } from './http/respond.js';
 import { inProcessClient } from './in-process-client.js';
-import { allowAuthenticated, virtualHandlers } from './virtual.js';
+import { virtualHandlers } from './virtual.js';
+import { cachedPolicy, clusterAuthorizer, rbacEscalationAdmission, requestAuthorizer, type Authorizer } from './authz/index.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { crdController } from './crd/crd-controller.js';
 import { fieldChecker } from './field-checks.js';
@@ -80,6 +81,8 @@ export interface ApiServer {
   url: string;
   /** The in-process client the control plane uses (admin identity). */
   client: Client;
+  /** RBAC (after the system:masters shortcut), as every HTTP request is authorized. */
+  authorizer: Authorizer;
   index: ResourceIndex;
   rest: RestStorage;
   /** Binds the HTTPS listener (fails on a port in use). */
@@ -98,11 +101,15 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
   const index = new ResourceIndex(builtinResources);
   const defs = loadDefinitions();
   const ops = customSchemaOps();
+  // RBAC evaluates the watch cache's Roles and bindings, kept in memory: no store read per request.
+  const policy = cachedPolicy(cache, log.child({ component: 'rbac' }));
+  const authorizer = clusterAuthorizer(policy);
   const admission = new AdmissionChain([
     namespaceLifecycle(cache, namespaces),
     serviceAccountAdmission(cache, pods, serviceAccounts),
     defaultTolerationSeconds(pods, { notReadySeconds: config.defaultNotReadyTolerationSeconds, unreachableSeconds: config.defaultUnreachableTolerationSeconds }),
     serviceAllocation(services, store, { serviceCidr: config.serviceCidr, nodePortRange: config.nodePortRange }),
+    rbacEscalationAdmission(policy, authorizer),
   ]);
   const patch = patcher(defs);
   const rest = new RestStorage({ store, cache, codec: deps.codec, clock, admission, validator: objectValidator(patch.track) });
@@ -136,10 +143,9 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     patch: patch.apply,
     checkFields: fieldChecker(defs, ops),
     protobuf: protobufDecoder(),
-    authorizer: allowAuthenticated,
     subresources: { ...httpSubresources, ...streaming.subresources },
     upgrades: streaming.upgrades,
-    virtual: virtualHandlers(allowAuthenticated, deps.authenticateToken),
+    virtual: virtualHandlers(authorizer, deps.authenticateToken),
     defaultWatchTimeoutSeconds: config.watchTimeoutSeconds,
   });
   const url = `https://${formatHost(config.advertiseAddress)}:${config.port}`;
@@ -147,6 +153,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
   const handler = apiHandler({
     index, log,
     authenticate: deps.authenticate,
+    authorize: requestAuthorizer(authorizer),
     resources,
     openapi,
     version: deps.version,
@@ -183,6 +190,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     if (!server) await listen();
     const srv = server!;
     const background: Promise<void>[] = [];
+    background.push(spawn(signal, log, 'rbac-policy', (s) => policy.run(s)));
     const crds = crdController({ client, index, ops, clock, log: log.child({ component: 'crd' }) });
     background.push(spawn(signal, log, 'crd-controller', (s) => crds.run(s)));
     try {
@@ -203,7 +211,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     await Promise.all(background);
   }
 
-  return { url, client, index, rest, listen, run };
+  return { url, client, authorizer, index, rest, listen, run };
 }
 
 function formatHost(host: string): string {

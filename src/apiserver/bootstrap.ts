@@ -9,6 +9,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../api/errors.js';
 import type { Client } from '../client/types.js';
 import type { Logger } from '../base/log.js';
 import { sleep } from '../base/async.js';
+import { ensureBootstrapPolicy } from './authz/index.js';
 
 export interface BootstrapOptions {
   /** First address of the service CIDR: the `kubernetes` Service. */
@@ -24,7 +25,8 @@ const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-le
 
 /**
  * What every cluster has from the start (upstream's bootstrap controllers): the system
- * namespaces, the `kubernetes` Service and its endpoints, and the system priority classes.
+ * namespaces, the `kubernetes` Service and its endpoints, the system priority classes, and the
+ * default RBAC ClusterRoles and ClusterRoleBindings.
  * Idempotent: several servers may run it at once.
  */
 export async function bootstrapCluster(client: Client, opts: BootstrapOptions, log: Logger): Promise<void> {
@@ -44,6 +46,7 @@ export async function bootstrapCluster(client: Client, opts: BootstrapOptions, l
     },
   } as Kube<Service>));
   await reconcileKubernetesEndpoints(client, opts);
+  await ensureBootstrapPolicy(client, log);
   log.info('cluster bootstrap done');
 }
 

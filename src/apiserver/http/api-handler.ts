@@ -26,6 +26,8 @@ export interface ApiHandlerDeps {
   index: ResourceIndex;
   log: Logger;
   authenticate(req: IncomingMessage): Promise<UserInfo | undefined> | UserInfo | undefined;
+  /** Impersonation and authorization (src/apiserver/authz): the user the request acts as, or a thrown 403. */
+  authorize?(req: IncomingMessage, user: UserInfo, path: string, query: URLSearchParams): UserInfo;
   resources: {
     handle(req: IncomingMessage, res: ServerResponse, info: ReturnType<typeof requestInfo>, query: URLSearchParams, user: UserInfo): Promise<void>;
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: ReturnType<typeof requestInfo>, query: URLSearchParams, user: UserInfo): Promise<void>;
@@ -52,8 +54,9 @@ export function apiHandler(deps: ApiHandlerDeps) {
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://k8ts');
     try {
-      const user = await deps.authenticate(req);
-      if (!user) throw unauthorized();
+      const authenticated = await deps.authenticate(req);
+      if (!authenticated) throw unauthorized();
+      const user = deps.authorize ? deps.authorize(req, authenticated, url.pathname, url.searchParams) : authenticated;
       const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
       if (!info.isResourceRequest) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
       await deps.resources.upgrade(req, socket, head, info, url.searchParams, user);
@@ -82,7 +85,7 @@ export function apiHandler(deps: ApiHandlerDeps) {
         if (publicPaths.has(path)) return route(req, res, path, url.searchParams, undefined);
         throw unauthorized();
       }
-      await route(req, res, path, url.searchParams, user);
+      await route(req, res, path, url.searchParams, deps.authorize ? deps.authorize(req, user, url.pathname, url.searchParams) : user);
     } catch (err) {
       if (res.headersSent) {
         if (!res.writableEnded) res.end();

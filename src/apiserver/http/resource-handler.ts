@@ -37,10 +37,6 @@ export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer
 /** Resources answered by computation, not storage (access reviews, token reviews). */
 export type VirtualHandler = (def: ResourceDefinition, body: KubeObject, ctx: RequestContext) => Promise<KubeObject>;
 
-export interface Authorizer {
-  authorize(user: UserInfo, attrs: { verb: string; group: string; resource: string; subresource: string; namespace: string; name: string }): Promise<{ allowed: boolean; reason?: string }>;
-}
-
 export interface ResourceHandlerDeps {
   index: ResourceIndex;
   rest: RestStorage;
@@ -49,7 +45,6 @@ export interface ResourceHandlerDeps {
   patch: Patcher;
   checkFields: FieldChecker;
   protobuf?: ProtobufDecoder;
-  authorizer: Authorizer;
   subresources: Record<string, SubresourceHandler>;
   /** Keyed like `subresources`: `<group>/<plural>/<subresource>`. */
   upgrades: Record<string, UpgradeHandler>;
@@ -77,9 +72,6 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     const handler = def && info.subresource && (def.subresources.other ?? []).includes(info.subresource)
       ? deps.upgrades[`${def.group}/${def.plural}/${info.subresource}`] : undefined;
     if (!def || !handler) throw statusError(404, 'NotFound', 'the server could not find the requested resource');
-    const verb = req.method === 'GET' ? 'get' : 'create';
-    const decision = await deps.authorizer.authorize(user, { verb, group: def.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name });
-    if (!decision.allowed) throw statusError(403, 'Forbidden', `${info.resource} "${info.name}" is forbidden: User "${user.username}" cannot ${verb} resource "${info.resource}/${info.subresource}" in API group "${def.group}" in the namespace "${info.namespace}"`);
     void query;
     await handler(req, socket, head, def, info, { user });
   }
@@ -97,15 +89,6 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       fieldValidation: fieldValidationOf(query),
       warnings: [],
     };
-    const decision = await deps.authorizer.authorize(user, {
-      verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
-    });
-    if (!decision.allowed) {
-      const where = info.namespace ? ` in the namespace "${info.namespace}"` : ' at the cluster scope';
-      const what = info.name ? `${info.resource}${def.group ? '.' + def.group : ''} "${info.name}"` : `${info.resource}${def.group ? '.' + def.group : ''}`;
-      throw statusError(403, 'Forbidden', `${what} is forbidden: User "${user.username}" cannot ${info.verb} resource "${info.resource}${info.subresource ? '/' + info.subresource : ''}" in API group "${def.group}"${where}${decision.reason ? ': ' + decision.reason : ''}`,
-        { name: info.name || undefined, group: def.group || undefined, kind: info.resource });
-    }
     const accept = parseAccept(req.headers.accept);
     const ns = def.scope === 'Namespaced' ? info.namespace : '';
 
