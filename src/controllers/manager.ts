@@ -26,6 +26,7 @@ import { podGCController } from './podgc/index.js';
 import { endpointsController } from './endpoints/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
 import { nodeLifecycleController } from './nodelifecycle/index.js';
+import { clusterRoleAggregationController } from './clusterrole-aggregation/index.js';
 import { serviceLbController } from '../proxy/index.js';
 
 /** A controller's factory and the event source it reports as. */
@@ -55,6 +56,7 @@ export const controllerRegistry: Readonly<Record<string, Registration>> = {
   endpoint: { component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
   nodeipam: { component: 'cidrAllocator', make: (deps, opts) => nodeIpamController(deps, { clusterCidr: opts.clusterCidr ?? '10.42.0.0/16', nodeCidrMaskSize: opts.nodeCidrMaskSize }) },
   nodelifecycle: { component: 'node-controller', make: (deps, opts) => nodeLifecycleController(deps, { nodeMonitorGracePeriodMs: opts.nodeMonitorGracePeriodMs }) },
+  'clusterrole-aggregation': { component: 'clusterrole-aggregation-controller', make: (deps) => clusterRoleAggregationController(deps) },
 };
 
 /** Flags of kube-controller-manager this one understands, parsed by src/cli. */

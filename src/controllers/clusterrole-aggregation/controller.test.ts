@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClusterRole } from 'kubernetes-types/rbac/v1.js';
+import { clusterRoles } from '../../api/resources/index.js';
+import { fixture } from '../testing/fixture.js';
+import { bootstrapClusterRoles } from '../../apiserver/authz/index.js';
+import { aggregatedRules } from './aggregation.js';
+import { clusterRoleAggregationController } from './controller.js';
+
+const role = (name: string, labels: Record<string, string>, rules: ClusterRole['rules']): ClusterRole => ({ metadata: { name, labels }, rules });
+
+test('aggregatedRules: matched roles in name order, rules once, itself excluded, ORed selectors', () => {
+  const agg: ClusterRole = { metadata: { name: 'agg', labels: { x: 'y' } }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }, { matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] }] } };
+  const r1 = { verbs: ['get'], apiGroups: [''], resources: ['pods'] };
+  const r2 = { verbs: ['list'], apiGroups: ['apps'], resources: ['deployments'] };
+  const all = [agg, role('zz', { x: 'y' }, [r1, r2]), role('aa', { tier: 'a' }, [r2]), role('other', {}, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }])];
+  assert.deepEqual(aggregatedRules(agg, all), [r2, r1]);
+  assert.equal(aggregatedRules(role('plain', {}, []), all), undefined);
+  assert.deepEqual(aggregatedRules({ metadata: { name: 'bad' }, aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'k', operator: 'Bogus' }] }] } }, all), []);
+});
+
+test('the bootstrap admin/edit/view roles gather the system:aggregate-to-* rules (admin ⊃ edit ⊃ view)', () => {
+  const all: ClusterRole[] = bootstrapClusterRoles();
+  // Run the aggregation to a fixed point, as the controller does through its informer.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const r of all) {
+      const want = aggregatedRules(r, all);
+      if (want && JSON.stringify(want) !== JSON.stringify(r.rules ?? [])) { r.rules = want; changed = true; }
+    }
+  }
+  const get = (n: string) => all.find((r) => r.metadata?.name === n)!.rules!;
+  const has = (rules: ClusterRole['rules'], verb: string, resource: string) => rules!.some((r) => r.verbs.includes(verb) && r.resources?.includes(resource));
+  assert.ok(has(get('view'), 'list', 'pods') && !has(get('view'), 'get', 'secrets'));
+  assert.ok(has(get('edit'), 'list', 'pods') && has(get('edit'), 'create', 'pods') && has(get('edit'), 'get', 'secrets') && !has(get('edit'), 'create', 'roles'));
+  assert.ok(has(get('admin'), 'create', 'roles') && has(get('admin'), 'list', 'pods') && has(get('admin'), 'create', 'deployments'));
+});
+
+test('controller: writes the aggregated rules only when they differ', async () => {
+  const agg = { metadata: { name: 'agg' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'aggregate-to-agg': 'true' } }] } };
+  const src = { metadata: { name: 'src', labels: { 'aggregate-to-agg': 'true' } }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] };
+  const f = await fixture(clusterRoleAggregationController, [[clusterRoles, agg, src]]);
+  try {
+    await f.sync('src');
+    assert.deepEqual(f.actions(), [], 'a role without aggregationRule is left alone');
+    await f.sync('agg');
+    assert.deepEqual(f.actions(), ['update clusterroles agg']);
+    assert.deepEqual(f.client.all(clusterRoles).find((r) => r.metadata.name === 'agg')!.rules, src.rules);
+    f.clearActions();
+    await f.sync('agg');
+    assert.deepEqual(f.actions(), [], 'already aggregated');
+  } finally {
+    await f.stop();
+  }
+});
