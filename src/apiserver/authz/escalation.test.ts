@@ -75,7 +75,7 @@ test('escalation: a Role may only grant what its author holds in that namespace'
   assert.equal(await forbiddenMessage(check(bob, roles, { metadata: { name: 'r', namespace: 'team' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods', 'secrets'] }] })),
     'roles.rbac.authorization.k8s.io "r" is forbidden: user "bob" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}');
   await assert.rejects(check(bob, roles, { metadata: { name: 'r', namespace: 'other' }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] }), /not currently held/);
-  await check(bob, roles, { metadata: { name: 'r', namespace: 'esc' }, rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] }), 'escalate on roles';
+  await check(bob, roles, { metadata: { name: 'r', namespace: 'esc' }, rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] });   // escalate on roles
   await check(admin, clusterRoles, { metadata: { name: 'x' }, rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] });
 });
 
@@ -92,7 +92,7 @@ test('escalation: bindings need the role\'s rules or bind on it; missing roles a
   const check = plugin();
   const binding = (name: string, ns: string, roleName: string, kind = 'ClusterRole') => ({ metadata: { name, namespace: ns }, roleRef: ref(kind, roleName), subjects: [{ kind: 'User', name: 'eve' }] });
   await check(bob, roleBindings, binding('b1', 'team', 'pod-admin'));
-  await check(bob, roleBindings, binding('b2', 'team', 'secret-reader'), 'bind on that clusterrole');
+  await check(bob, roleBindings, binding('b2', 'team', 'secret-reader'));   // bind on that clusterrole
   assert.equal(await forbiddenMessage(check(bob, roleBindings, binding('b3', 'other', 'secret-reader'))),
     'rolebindings.rbac.authorization.k8s.io "b3" is forbidden: user "bob" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}');
   assert.equal(await forbiddenMessage(check(bob, roleBindings, binding('b4', 'team', 'nope', 'Role'))),
