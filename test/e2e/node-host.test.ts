@@ -89,6 +89,9 @@ test('a whole node in a test host: Ready, a Deployment behind ClusterIP, DNS and
     return r.code === 0 ? r.stdout : undefined;
   });
   assert.equal(fromPod, 'hello from k8ts\n');
+  const lo = await k(['exec', 'client', '--', '/busybox', 'ip', 'addr', 'show', 'lo']);
+  assert.match(lo, /127\.0\.0\.1\/8/, 'the pod has its loopback');
+  assert.match(lo, /[<,]UP[,>]/, 'loopback is up');
   const env = await k(['exec', 'client', '--', '/busybox', 'env']);
   assert.match(env, new RegExp(`^WEB_SERVICE_HOST=${clusterIp.replace(/\./g, '\\.')}$`, 'm'));
 });
