@@ -122,8 +122,9 @@ test('serviceaccounts/token issues a JWT the server accepts (kubectl create toke
   assert.match(tr.status.token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
   const asRobot = restClient({ server: server.url, ca: (await readFile(join(server.dataDir, 'tls', 'ca.crt'))), token: tr.status.token });
   try {
-    const list = await asRobot.list(configMaps, { namespace: 'default' });
-    assert.ok(Array.isArray(list.items));
+    // The token authenticates (a bad one gets 401); RBAC then lets a bare service account only discover.
+    await assert.rejects(asRobot.list(configMaps, { namespace: 'default' }), (e) => e instanceof StatusError && e.code === 403
+      && e.message === 'configmaps is forbidden: User "system:serviceaccount:default:robot" cannot list resource "configmaps" in API group "" in the namespace "default"');
   } finally {
     asRobot.close();
   }
