@@ -312,14 +312,14 @@ async function goOk(minor: number): Promise<void> {
     assert.match(await k(['create', 'deployment', 'go-ok', '--image=cjimti/go-ok']), /^deployment\.apps\/go-ok created$/m);
     await k(['rollout', 'status', 'deployment/go-ok', '--timeout=90s']);
     assert.match(await k(['get', 'deployments']), /^go-ok\s+1\/1\s+1\s+1\s/m);
-    assert.match(await k(['get', 'deployment', '-o', 'yaml']), /^ {6}- image: cjimti\/go-ok$/m);
+    assert.match(await k(['get', 'deployment', '-o', 'yaml']), /^ +- image: cjimti\/go-ok$/m);
     const pod = (await livePods(k, 'app=go-ok')).find((p) => !p.terminating)!;
     assert.match(pod.name, /^go-ok-[a-z0-9]{8,10}-[a-z0-9]{5}$/);
     assert.match(await k(['get', 'pods']), new RegExp(`^${pod.name}\\s+1/1\\s+Running\\s+0\\s`, 'm'));
-    assert.match(await k(['get', 'pod', pod.name, '-o', 'yaml']), /^ {4}image: cjimti\/go-ok$/m);
+    assert.match(await k(['get', 'pod', pod.name, '-o', 'yaml']), /^ +image: cjimti\/go-ok$/m);
     const rs = pod.name.replace(/-[a-z0-9]{5}$/, '');
     assert.match(await k(['get', 'rs']), new RegExp(`^${rs}\\s+1\\s+1\\s+1\\s`, 'm'));
-    assert.match(await k(['get', 'rs', rs, '-o', 'yaml']), /^ {4}kind: Deployment\n {4}name: go-ok$/m);
+    assert.match(await k(['get', 'rs', rs, '-o', 'yaml']), /^ +kind: Deployment\n +name: go-ok$/m);
     // kubectl expose deployments go-ok --port 8080 --type NodePort
     assert.match(await k(['expose', 'deployments', 'go-ok', '--port', '8080', '--type', 'NodePort']), /^service\/go-ok exposed$/m);
     const svcRow = /^go-ok\s+NodePort\s+10\.43\.\d+\.\d+\s+<none>\s+8080:(3\d{4})\/TCP\s/m.exec(await k(['get', 'services']));
