@@ -9,6 +9,9 @@ import type { PodRuntimeState, RuntimeContainer } from './runtime-state.js';
 import type { WaitingReason } from './status.js';
 
 export interface StartAction { container: Container; type: ContainerType; restartCount: number }
+/** Why a running container is replaced: its spec (image, command, …) changed. */
+export const specChangedReason = 'Container spec hash changed';
+
 export interface KillAction { id: string; name: string; reason: string }
 
 export interface PodActions {
@@ -124,7 +127,7 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, backoff: Bac
       live++;
       if (last.hash && last.hash !== containerHash(c)) {
         // The spec changed (e.g. a new image): replace the container in place.
-        actions.killContainers.push({ id: last.id, name: c.name, reason: 'Container spec hash changed' });
+        actions.killContainers.push({ id: last.id, name: c.name, reason: specChangedReason });
         actions.start.push({ container: c, type: 'regular', restartCount: last.restartCount + 1 });
       }
       continue;

@@ -15,7 +15,7 @@ import type { Mount } from './cri/types.js';
 import { containerEnv, ContainerConfigError, type EnvContext } from './env.js';
 import { createImagePuller, isWaiting, type ImagePuller } from './image-puller.js';
 import { podDirectory, podLogDirectory, type NodeRuntimeConfig } from './node-config.js';
-import { computePodActions, type StartAction } from './pod-actions.js';
+import { computePodActions, specChangedReason, type StartAction } from './pod-actions.js';
 import { podQOSClass } from './qos.js';
 import { directRuntime, type RuntimeCache } from './runtime-cache.js';
 import { readTerminationMessage, type PodRuntimeState } from './runtime-state.js';
@@ -166,7 +166,7 @@ export function createPodWorker(deps: PodWorkerDeps): PodWorker {
         return;
       }
     }
-    const pulled = await images.ensure(pod, c, signal);
+    const pulled = await images.ensure(pod, c, signal, event);
     if (isWaiting(pulled)) { waiting.set(c.name, pulled); return; }
     let env: [string, string][];
     try {
@@ -278,7 +278,8 @@ export function createPodWorker(deps: PodWorkerDeps): PodWorker {
     let changed = false;
     await Promise.all(actions.killContainers.map(async (k) => {
       log.info('killing container', { pod: `${key.namespace}/${key.name}`, container: k.name, reason: k.reason });
-      const message = k.reason.startsWith('failed ') ? `Container ${k.name} ${k.reason}, will be restarted` : `Stopping container ${k.name}`;
+      const message = k.reason.startsWith('failed ') ? `Container ${k.name} ${k.reason}, will be restarted`
+        : k.reason === specChangedReason ? `Container ${k.name} definition changed, will be restarted` : `Stopping container ${k.name}`;
       await killContainer(pod, k.id, k.name, graceOf(pod), message, podIP, signal);
       changed = true;
     }));

@@ -53,7 +53,9 @@ function containerStatus(spec: Container, isInit: boolean, initDone: boolean, i:
   const latest = runs[0];
   const previous = runs[1];
   const waiting = i.waiting?.get(spec.name);
-  const base = { name: spec.name, image: spec.image ?? '', imageID: latest?.imageRef ?? '', restartCount: latest?.restartCount ?? 0 };
+  // As the kubelet: the image the runtime reports for the container (containerd: its first repo
+  // tag, `docker.io/library/nginx:latest`), the spec's until a container exists.
+  const base = { name: spec.name, image: latest?.image || spec.image || '', imageID: latest?.imageRef ?? '', restartCount: latest?.restartCount ?? 0 };
   if (!latest) {
     const reason = waiting?.reason ?? (isInit || initDone ? 'ContainerCreating' : 'PodInitializing');
     return {
