@@ -48,8 +48,9 @@ let kubectl: Kubectl;
 let work: string | undefined;
 let joinToken = '';
 
-function startAgentProcess(host: TestHost, nodeName: string, dataDir: string, serverUrl: string, token: string): AgentProcess {
-  const child = host.spawn(process.execPath, [mainJs, 'agent', '--server', serverUrl, '--token', token,
+function startAgentProcess(host: TestHost, nodeName: string, dataDir: string, serverUrl: string, token: string | { file: string }): AgentProcess {
+  const tokenArgs = typeof token === 'string' ? ['--token', token] : ['--token-file', token.file];
+  const child = host.spawn(process.execPath, [mainJs, 'agent', '--server', serverUrl, ...tokenArgs,
     '--data-dir', dataDir, '--node-name', nodeName, '--node-ip', host.ip], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (d: Buffer) => { log += d.toString(); });
@@ -134,7 +135,13 @@ before(async () => {
   for (const [i, host] of [[1, h1], [2, h2]] as const) {
     const dir = await mkdtemp(join(tmpdir(), `k8ts-agent${i}-`));
     agentDataDirs.push({ dir, host });
-    const a = startAgentProcess(host, `node-${i}`, dir, serverUrl, joinToken);
+    // node-1 gets the token on the command line, node-2 from a file.
+    let token: string | { file: string } = joinToken;
+    if (i === 2) {
+      token = { file: join(dir, 'join-token') };
+      await writeFile(token.file, joinToken + '\n', { mode: 0o600 });
+    }
+    const a = startAgentProcess(host, `node-${i}`, dir, serverUrl, token);
     agents.push(a);
     allAgents.push(a);
   }
@@ -176,6 +183,26 @@ test('three nodes: Ready with their own pod CIDRs, cross-node pod and Service tr
 
   // The token the server wrote pins the cluster CA, k3s style.
   assert.match(joinToken, /^K10[0-9a-f]{64}::server:.+$/);
+
+  // A token for another CA, or with a wrong secret, is refused before the agent starts anything.
+  const otherCa = joinToken.replace(/^K10([0-9a-f])/, (_m, c: string) => `K10${c === '0' ? '1' : '0'}`);
+  const wrongSecret = joinToken.replace(/::server:.*$/, '::server:not-the-secret');
+  for (const [token, want] of [[otherCa, /does not match the token's CA hash/], [wrongSecret, /Unauthorized \(wrong token\?\)/]] as const) {
+    const dir = join(tmpdir(), `k8ts-refused-${Math.random().toString(36).slice(2)}`);
+    const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = hosts[2]!.spawn(process.execPath, [mainJs, 'agent', '--server', `https://${hosts[0]!.ip}:6443`, '--token', token,
+        '--data-dir', dir, '--node-name', 'intruder'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', (code) => { clearTimeout(timer); resolve({ code, out }); });
+    });
+    assert.notEqual(r.code, 0, r.out);
+    assert.match(r.out, want);
+    await assert.rejects(readFile(join(dir, 'agent', 'cgroup-root')), 'nothing started');
+    await rm(dir, { recursive: true, force: true });
+  }
 
   // Every node Ready, each with its own pod CIDR and its host's address as InternalIP.
   await until('three nodes Ready', async () => {

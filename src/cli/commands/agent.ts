@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '../../base/log.js';
 import { systemClock, type Clock } from '../../base/clock.js';
 import { sleep, spawn } from '../../base/async.js';
-import { isNotFound } from '../../api/errors.js';
+import { isNotFound, isStatusError } from '../../api/errors.js';
 import { nodes } from '../../api/resources/core/index.js';
 import { formatHelp, parseFlags, UsageError, type Flag, type FlagValues } from '../flags.js';
 import { defaultDataDir } from './server-flags.js';
@@ -92,7 +92,7 @@ export async function runAgent(config: AgentConfig, deps: AgentDeps, signal: Abo
     }
   }
   const token = parseJoinToken(config.token);
-  const ca = await fetchCaCerts(config.server, signal);
+  const ca = await untilJoined('fetch the cluster CA', () => fetchCaCerts(config.server, signal), log, signal);
   if (token.caHash) {
     const actual = caCertHash(ca);
     if (actual !== token.caHash) throw new Error(`the server's CA certificate (sha256 ${actual}) does not match the token's CA hash ${token.caHash}: wrong server or token`);
@@ -101,8 +101,9 @@ export async function runAgent(config: AgentConfig, deps: AgentDeps, signal: Abo
   }
   const client = restClient({ server: config.server, ca, token: token.secret, userAgent: `k8ts-agent/${config.nodeName}` });
   try {
-    const cluster = await client.raw<JoinConfig>('GET', joinPaths.config, undefined, signal);
-    const serving = await client.raw<{ cert: string; key: string }>('POST', joinPaths.servingKubeletCert, { nodeName: config.nodeName, addresses: [config.nodeIp] }, signal);
+    const cluster = await untilJoined('fetch the cluster config', () => client.raw<JoinConfig>('GET', joinPaths.config, undefined, signal), log, signal);
+    const serving = await untilJoined('get a kubelet serving certificate',
+      () => client.raw<{ cert: string; key: string }>('POST', joinPaths.servingKubeletCert, { nodeName: config.nodeName, addresses: [config.nodeIp] }, signal), log, signal);
     await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
     log.info('joining the cluster', { server: config.server, node: config.nodeName, nodeIp: config.nodeIp, clusterCidr: cluster.clusterCidr });
     const agent = startAgent({
@@ -143,6 +144,35 @@ export async function runAgent(config: AgentConfig, deps: AgentDeps, signal: Abo
   }
 }
 
+/** The server answered, and the answer means retrying cannot help. */
+export class JoinRefused extends Error {
+  override name = 'JoinRefused';
+}
+
+/**
+ * A join step that a server not up yet (or restarting) fails: tried again with backoff (1 s
+ * doubling to 15 s) until it works or `signal` aborts, as a k3s agent waits for its server.
+ * An answer that says the token or the request is wrong (4xx other than 429) fails at once.
+ */
+export async function untilJoined<T>(what: string, step: () => Promise<T>, log: Logger, signal: AbortSignal, delays = { firstMs: 1000, maxMs: 15_000 }): Promise<T> {
+  let delay = delays.firstMs;
+  for (;;) {
+    signal.throwIfAborted();
+    try {
+      return await step();
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (err instanceof JoinRefused) throw err;
+      if (isStatusError(err) && err.code >= 400 && err.code < 500 && err.code !== 429) {
+        throw new Error(`cannot ${what}: ${err.message}${err.code === 401 ? ' (wrong token?)' : ''}`, { cause: err });
+      }
+      log.warn(`cannot ${what} yet; retrying`, { err: (err as Error).message, retryMs: delay });
+      await sleep(delay, signal);
+      delay = Math.min(delay * 2, delays.maxMs);
+    }
+  }
+}
+
 /**
  * GET /cacerts without verifying the server (the CA is what we are fetching); the caller pins
  * it with the token's hash, as k3s does.
@@ -155,8 +185,11 @@ function fetchCaCerts(server: string, signal: AbortSignal): Promise<string> {
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) return reject(new Error(`GET ${server}${joinPaths.cacerts}: HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
-        if (!text.includes('-----BEGIN CERTIFICATE-----')) return reject(new Error(`GET ${server}${joinPaths.cacerts}: not a PEM certificate`));
+        const code = res.statusCode ?? 0;
+        const failure = `GET ${server}${joinPaths.cacerts}: HTTP ${code}: ${text.slice(0, 200)}`;
+        if (code >= 400 && code < 500 && code !== 429) return reject(new JoinRefused(`${failure} (is ${server} a k8ts server?)`));
+        if (code !== 200) return reject(new Error(failure));
+        if (!text.includes('-----BEGIN CERTIFICATE-----')) return reject(new JoinRefused(`GET ${server}${joinPaths.cacerts}: not a PEM certificate (is ${server} a k8ts server?)`));
         resolve(text);
       });
     });
