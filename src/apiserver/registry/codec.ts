@@ -33,9 +33,12 @@ export class ObjectCodec {
   }
 }
 
-/** The object in the version a request speaks (a copy; cached objects are never handed out). */
-export function fromStorage(def: ResourceDefinition, stored: KubeObject): KubeObject {
-  const copy = structuredClone(stored);
+/**
+ * The object in the version a request speaks (a copy; cached objects are never handed out).
+ * `owned`: `stored` is the caller's own fresh object (just decoded), converted in place.
+ */
+export function fromStorage(def: ResourceDefinition, stored: KubeObject, owned = false): KubeObject {
+  const copy = owned ? stored : structuredClone(stored);
   const out = def.conversion && def.storage.version !== def.version ? def.conversion.fromStorage(copy) : copy;
   out.apiVersion = apiVersionOf(def.group, def.version);
   out.kind = def.kind;

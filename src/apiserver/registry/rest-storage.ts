@@ -10,7 +10,7 @@ import {
 import type { Clock } from '../../base/clock.js';
 import { rfc3339 } from '../../base/clock.js';
 import type { Store } from '../../storage/store.js';
-import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError } from '../../storage/store.js';
+import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue } from '../../storage/store.js';
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
 import { type ObjectCodec, fromStorage, toStorage } from './codec.js';
@@ -165,6 +165,9 @@ export class RestStorage {
    * objects are therefore read-only; gets and lists hand out private copies.
    */
   #view(def: ResourceDefinition, stored: KubeObject): KubeObject {
+    // Stored in the watcher's version already: the cached object is the view (no copy at all).
+    if (stored.kind === def.kind && stored.apiVersion === apiVersionOf(def.group, def.version)
+      && !(def.conversion && def.storage.version !== def.version)) return stored;
     let byDef = this.#views.get(stored);
     if (!byDef) this.#views.set(stored, (byDef = new Map()));
     let view = byDef.get(def);
@@ -212,7 +215,7 @@ export class RestStorage {
         const kv = await this.deps.store.create(key, this.deps.codec.encode(key, stored));
         ok = true;
         await this.deps.cache.waitForRevision(kv.modRevision, ctx.signal);
-        return fromStorage(def, this.deps.codec.decode(kv));
+        return this.#written(def, kv);
       } catch (err) {
         if (err instanceof KeyExistsError) throw alreadyExists(this.#q(def, name));
         throw err;
@@ -255,9 +258,21 @@ export class RestStorage {
     const { clock, store } = this.deps;
     const key = storageKey(def, namespace, name);
     for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
-      const kv = await store.get(key);
-      const stored = kv ? this.deps.codec.decode(kv) : undefined;
-      const current = stored ? fromStorage(def, stored) : undefined;
+      // The first attempt starts from the watch cache's copy (no read, no decode), as upstream's
+      // GuaranteedUpdate does; the compare-and-swap catches a stale one, and so does the retry
+      // below when the stale state made the mutation or validation fail.
+      const cached = attempt === 0 ? this.deps.cache.get(key) : undefined;
+      let revision: number;
+      let current: KubeObject | undefined;
+      if (cached) {
+        revision = Number(cached.metadata.resourceVersion);
+        current = fromStorage(def, cached);
+      } else {
+        const kv = await store.get(key);
+        revision = kv?.modRevision ?? 0;
+        current = kv ? fromStorage(def, this.deps.codec.decode(kv), true) : undefined;
+      }
+      const fromCache = cached !== undefined;
       if (!current) {
         if (!opts.createIfMissing) throw notFound(this.#q(def, name));
         const created = await mutate(undefined);
@@ -272,7 +287,13 @@ export class RestStorage {
           throw err;
         }
       }
-      const next = await mutate(structuredClone(current));
+      let next: KubeObject;
+      try {
+        next = await mutate(structuredClone(current));
+      } catch (err) {
+        if (fromCache && await this.#stale(key, revision)) continue;
+        throw err;
+      }
       next.apiVersion = apiVersionOf(def.group, def.version);
       next.kind = def.kind;
       this.#prepareUpdate(def, next, current, opts.subresource);
@@ -281,29 +302,38 @@ export class RestStorage {
       let ok = false;
       try {
         const errors = this.deps.validator.validateUpdate(def, next, current, opts.subresource);
-        if (errors.length) throw invalid(def.kind, def.group, name, errors);
+        if (errors.length) {
+          if (fromCache && await this.#stale(key, revision)) continue;
+          throw invalid(def.kind, def.group, name, errors);
+        }
         await this.deps.admission.validate(attrs);
         this.deps.validator.trackManagedFields(def, current, next, ctx, opts.operation ?? 'Update', clock.now(), opts.subresource === 'status' ? 'status' : undefined);
         // A deleted object whose last finalizer just went away is gone now.
         if (this.#readyToDelete(def, next)) {
           if (ctx.dryRun) return { object: next, created: false };
           try {
-            const { kv: last, revision } = await store.delete(key, kv!.modRevision);
+            const { kv: last, revision: deletedAt } = await store.delete(key, revision);
             ok = true;
-            await this.deps.cache.waitForRevision(revision, ctx.signal);
-            return { object: this.#deleted(def, this.deps.codec.decode(last), revision), created: false };
+            await this.deps.cache.waitForRevision(deletedAt, ctx.signal);
+            return { object: this.#deleted(def, this.deps.codec.decode(last), deletedAt), created: false };
           } catch (err) {
             if (err instanceof RevisionMismatchError || err instanceof KeyNotFoundError) continue;
             throw err;
           }
         }
-        if (sameObject(next, current)) return { object: current, created: false };
+        if (sameObject(next, current)) {
+          // A no-op against a cached copy that may be stale is confirmed against the store.
+          if (fromCache && await this.#stale(key, revision)) continue;
+          return { object: current, created: false };
+        }
         if (ctx.dryRun) return { object: next, created: false };
         try {
-          const written = await store.update(key, this.deps.codec.encode(key, toStorage(def, structuredClone(next))), kv!.modRevision);
+          // `next` is ours and not used after this: only a converting resource needs a copy.
+          const storageForm = toStorage(def, def.conversion ? structuredClone(next) : next);
+          const written = await store.update(key, this.deps.codec.encode(key, storageForm), revision);
           ok = true;
           await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
-          return { object: fromStorage(def, this.deps.codec.decode(written)), created: false };
+          return { object: this.#written(def, written), created: false };
         } catch (err) {
           if (err instanceof RevisionMismatchError) continue;
           if (err instanceof KeyNotFoundError) throw notFound(this.#q(def, name));
@@ -326,8 +356,7 @@ export class RestStorage {
     for (let attempt = 0; attempt < maxUpdateRetries; attempt++) {
       const kv = await store.get(key);
       if (!kv) throw notFound(this.#q(def, name));
-      const stored = this.deps.codec.decode(kv);
-      const current = fromStorage(def, stored);
+      const current = fromStorage(def, this.deps.codec.decode(kv), true);
       const meta = current.metadata;
       if (p.preconditions?.uid && p.preconditions.uid !== meta.uid) {
         throw conflict(this.#q(def, name), `Precondition failed: UID in precondition: ${p.preconditions.uid}, UID in object meta: ${meta.uid}`);
@@ -377,7 +406,7 @@ export class RestStorage {
         }
         const written = await store.update(key, this.deps.codec.encode(key, toStorage(def, structuredClone(next))), kv.modRevision);
         await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
-        return fromStorage(def, this.deps.codec.decode(written));
+        return fromStorage(def, this.deps.codec.decode(written), true);
       } catch (err) {
         if (err instanceof RevisionMismatchError) continue;
         if (err instanceof KeyNotFoundError) throw notFound(this.#q(def, name));
@@ -411,6 +440,17 @@ export class RestStorage {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** What a write answers: the stored bytes decoded (JSON-clean, converted to the request's version). */
+  #written(def: ResourceDefinition, kv: KeyValue): KubeObject {
+    return fromStorage(def, this.deps.codec.decode(kv), true);
+  }
+
+  /** Whether the store holds a newer version of `key` than `revision` (or none at all). */
+  async #stale(key: string, revision: number): Promise<boolean> {
+    const kv = await this.deps.store.get(key);
+    return kv?.modRevision !== revision;
+  }
 
   async #current(def: ResourceDefinition, namespace: string, name: string): Promise<KubeObject | undefined> {
     return this.deps.cache.get(storageKey(def, namespace, name));
@@ -533,13 +573,38 @@ function randomSuffix(): string {
 /** Equal but for the resourceVersion and managedFields timestamps: such an update writes nothing. */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
-  return isDeepStrictEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))))
-    && sameOwners(a, b);
+  return jsonEqual(strip(a), strip(b)) && sameOwners(a, b);
 }
 
 function sameOwners(a: KubeObject, b: KubeObject): boolean {
-  const managers = (o: KubeObject) => (o.metadata.managedFields ?? []).map((m) => [m.manager, m.operation, m.subresource ?? '', JSON.stringify(m.fieldsV1 ?? {})]);
-  return isDeepStrictEqual(managers(a), managers(b));
+  const managers = (o: KubeObject) => (o.metadata.managedFields ?? []).map((m) => [m.manager, m.operation, m.subresource ?? '', m.fieldsV1 ?? {}]);
+  return jsonEqual(managers(a), managers(b));
+}
+
+/**
+ * Equal as JSON: what JSON.stringify of each would compare equal as, without serialising (an
+ * undefined property is absent, an undefined array element is null; key order does not matter).
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined || typeof v === 'function') continue;
+    defined++;
+    if (!jsonEqual(v, y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined && typeof y[k] !== 'function') defined--;
+  return defined === 0;
 }
 
 export { qualifiedResource };
