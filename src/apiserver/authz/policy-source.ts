@@ -1,4 +1,4 @@
-import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from 'kubernetes-types/rbac/v1.js';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
 import { storagePrefix } from '../../api/resource.js';
 import type { KubeObject } from '../../api/types.js';
 import { clusterRoleBindings, clusterRoles, roleBindings, roles } from '../../api/resources/index.js';
@@ -6,6 +6,7 @@ import { sleep } from '../../base/async.js';
 import type { Logger } from '../../base/log.js';
 import { CompactedError } from '../../storage/store.js';
 import type { ObjectCache } from '../registry/object-cache.js';
+import type { UserInfo } from '../context.js';
 
 /** The RBAC objects the authorizer evaluates (upstream's Role/ClusterRole getters and binding listers). */
 export interface PolicySource {
@@ -13,30 +14,110 @@ export interface PolicySource {
   role(namespace: string, name: string): Role | undefined;
   roleBindings(namespace: string): Iterable<RoleBinding>;
   clusterRoleBindings(): Iterable<ClusterRoleBinding>;
+  /**
+   * The bindings that may name this user (by user name, group or service account): the
+   * authorizer looks only at these, not at every binding.
+   */
+  clusterRoleBindingsFor(user: UserInfo): Iterable<ClusterRoleBinding>;
+  roleBindingsFor(user: UserInfo, namespace: string): Iterable<RoleBinding>;
+}
+
+const serviceAccountPrefix = 'system:serviceaccount:';
+
+/** Index keys of a subject: `User:n`, `Group:n`, `ServiceAccount:ns/n` (a RoleBinding's own namespace by default). */
+function subjectKey(s: Subject, bindingNamespace: string): string | undefined {
+  if (s.kind === 'User' || s.kind === 'Group') return `${s.kind}:${s.name}`;
+  if (s.kind === 'ServiceAccount') {
+    const ns = s.namespace || bindingNamespace;
+    return ns ? `ServiceAccount:${ns}/${s.name}` : undefined;
+  }
+  return undefined;
+}
+
+/** The keys under which a user's bindings are indexed. */
+function userKeys(user: UserInfo): string[] {
+  const keys = [`User:${user.username}`];
+  for (const g of user.groups) keys.push(`Group:${g}`);
+  if (user.username.startsWith(serviceAccountPrefix)) {
+    const parts = user.username.slice(serviceAccountPrefix.length).split(':');
+    if (parts.length === 2) keys.push(`ServiceAccount:${parts[0]}/${parts[1]}`);
+  }
+  return keys;
+}
+
+/** Bindings by subject key. */
+class SubjectIndex<B extends { subjects?: Subject[] }> {
+  readonly #byKey = new Map<string, Set<B>>();
+  readonly #current = new Map<string, B>();
+
+  constructor(private readonly namespaceOf: (b: B) => string) {}
+
+  put(name: string, b: B): void {
+    this.remove(name);
+    this.#current.set(name, b);
+    for (const s of b.subjects ?? []) {
+      const key = subjectKey(s, this.namespaceOf(b));
+      if (key === undefined) continue;
+      let set = this.#byKey.get(key);
+      if (!set) this.#byKey.set(key, (set = new Set()));
+      set.add(b);
+    }
+  }
+
+  remove(name: string): void {
+    const old = this.#current.get(name);
+    if (!old) return;
+    this.#current.delete(name);
+    for (const s of old.subjects ?? []) {
+      const key = subjectKey(s, this.namespaceOf(old));
+      const set = key === undefined ? undefined : this.#byKey.get(key);
+      set?.delete(old);
+      if (set && set.size === 0) this.#byKey.delete(key!);
+    }
+  }
+
+  values(): Iterable<B> { return this.#current.values(); }
+  get size(): number { return this.#current.size; }
+
+  /** Bindings naming the user, its groups or its service account, each once (user, then groups in order, then service account). */
+  candidates(keys: readonly string[]): Iterable<B> {
+    let first: Set<B> | undefined;
+    let merged: Set<B> | undefined;
+    for (const key of keys) {
+      const set = this.#byKey.get(key);
+      if (!set) continue;
+      if (!first) { first = set; continue; }
+      merged ??= new Set(first);
+      for (const b of set) merged.add(b);
+    }
+    return merged ?? first ?? [];
+  }
 }
 
 /** The four maps a policy source keeps. */
 class PolicyMaps implements PolicySource {
   readonly #clusterRoles = new Map<string, ClusterRole>();
   readonly #roles = new Map<string, Role>();
-  readonly #roleBindings = new Map<string, Map<string, RoleBinding>>();
-  readonly #clusterRoleBindings = new Map<string, ClusterRoleBinding>();
+  readonly #roleBindings = new Map<string, SubjectIndex<RoleBinding>>();
+  readonly #clusterRoleBindings = new SubjectIndex<ClusterRoleBinding>(() => '');
 
   clusterRole(name: string): ClusterRole | undefined { return this.#clusterRoles.get(name); }
   role(namespace: string, name: string): Role | undefined { return this.#roles.get(`${namespace}/${name}`); }
   roleBindings(namespace: string): Iterable<RoleBinding> { return this.#roleBindings.get(namespace)?.values() ?? []; }
   clusterRoleBindings(): Iterable<ClusterRoleBinding> { return this.#clusterRoleBindings.values(); }
+  clusterRoleBindingsFor(user: UserInfo): Iterable<ClusterRoleBinding> { return this.#clusterRoleBindings.candidates(userKeys(user)); }
+  roleBindingsFor(user: UserInfo, namespace: string): Iterable<RoleBinding> { return this.#roleBindings.get(namespace)?.candidates(userKeys(user)) ?? []; }
 
   put(kind: RbacKind, obj: KubeObject): void {
     const { name = '', namespace = '' } = obj.metadata;
     switch (kind) {
       case 'clusterroles': this.#clusterRoles.set(name, obj as ClusterRole); break;
       case 'roles': this.#roles.set(`${namespace}/${name}`, obj as Role); break;
-      case 'clusterrolebindings': this.#clusterRoleBindings.set(name, obj as ClusterRoleBinding); break;
+      case 'clusterrolebindings': this.#clusterRoleBindings.put(name, obj as ClusterRoleBinding); break;
       case 'rolebindings': {
         let m = this.#roleBindings.get(namespace);
-        if (!m) this.#roleBindings.set(namespace, (m = new Map()));
-        m.set(name, obj as RoleBinding);
+        if (!m) this.#roleBindings.set(namespace, (m = new SubjectIndex<RoleBinding>(() => namespace)));
+        m.put(name, obj as RoleBinding);
         break;
       }
     }
@@ -47,10 +128,10 @@ class PolicyMaps implements PolicySource {
     switch (kind) {
       case 'clusterroles': this.#clusterRoles.delete(name); break;
       case 'roles': this.#roles.delete(`${namespace}/${name}`); break;
-      case 'clusterrolebindings': this.#clusterRoleBindings.delete(name); break;
+      case 'clusterrolebindings': this.#clusterRoleBindings.remove(name); break;
       case 'rolebindings': {
         const m = this.#roleBindings.get(namespace);
-        m?.delete(name);
+        m?.remove(name);
         if (m && m.size === 0) this.#roleBindings.delete(namespace);
         break;
       }
@@ -61,7 +142,7 @@ class PolicyMaps implements PolicySource {
     this.#clusterRoles.clear();
     this.#roles.clear();
     this.#roleBindings.clear();
-    this.#clusterRoleBindings.clear();
+    for (const b of [...this.#clusterRoleBindings.values()]) this.#clusterRoleBindings.remove(b.metadata?.name ?? '');
   }
 }
 
@@ -138,6 +219,8 @@ export function cachedPolicy(cache: ObjectCache, log: Logger): CachedPolicy {
     role: (ns, name) => maps.role(ns, name),
     roleBindings: (ns) => maps.roleBindings(ns),
     clusterRoleBindings: () => maps.clusterRoleBindings(),
+    clusterRoleBindingsFor: (user) => maps.clusterRoleBindingsFor(user),
+    roleBindingsFor: (user, ns) => maps.roleBindingsFor(user, ns),
     run,
   };
 }

@@ -63,7 +63,7 @@ function describeSubject(s: Subject, bindingNamespace: string): string {
  * ClusterRoleBinding, then the RoleBindings of the namespace.
  */
 export function visitRulesFor(policy: PolicySource, user: UserInfo, namespace: string, visit: RuleVisitor): void {
-  for (const b of policy.clusterRoleBindings()) {
+  for (const b of policy.clusterRoleBindingsFor(user)) {
     const subject = firstSubject(user, b.subjects, '');
     if (!subject) continue;
     const r = roleRefRules(policy, b.roleRef, '');
@@ -75,7 +75,7 @@ export function visitRulesFor(policy: PolicySource, user: UserInfo, namespace: s
     for (const rule of r.rules) if (!visit(source, rule, undefined)) return;
   }
   if (!namespace) return;
-  for (const b of policy.roleBindings(namespace)) {
+  for (const b of policy.roleBindingsFor(user, namespace)) {
     const subject = firstSubject(user, b.subjects, namespace);
     if (!subject) continue;
     const r = roleRefRules(policy, b.roleRef, namespace);
