@@ -28,6 +28,16 @@ before(async () => {
   const kc = parseYaml(await readFile(server.kubeconfig, 'utf8')) as { clusters: { cluster: { 'certificate-authority-data': string } }[] };
   ca = Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64');
   agent = new Agent({ keepAlive: true, ca });
+  // The bootstrap (namespaces, then the RBAC policy) runs as the server starts; wait for `view` to be aggregated.
+  await until(async () => {
+    try {
+      const view = await server.client.get(clusterRoles, '', 'view') as ClusterRole;
+      return (view.rules ?? []).some((r) => r.resources?.includes('pods'));
+    } catch (err) {
+      if (isNotFound(err)) return false;
+      throw err;
+    }
+  });
   await server.client.create(serviceAccounts, { metadata: { name: 'robot', namespace: 'default' } } as Kube<ServiceAccount>);
   const tr = await server.client.createSubresource(serviceAccounts, 'default', 'robot', 'token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [] } }) as TokenRequest;
   token = tr.status!.token;
@@ -38,16 +48,6 @@ before(async () => {
     users: [{ name: 'robot', user: { token } }],
     contexts: [{ name: 'robot', context: { cluster: 'k8ts', user: 'robot', namespace: 'default' } }],
   }));
-  // The bootstrap policy is written as the server starts; wait for `view` to be aggregated.
-  await until(async () => {
-    try {
-      const view = await server.client.get(clusterRoles, '', 'view') as ClusterRole;
-      return (view.rules ?? []).some((r) => r.resources?.includes('pods'));
-    } catch (err) {
-      if (isNotFound(err)) return false;
-      throw err;
-    }
-  });
 });
 
 after(async () => {
