@@ -93,3 +93,44 @@ test('cleanup deletes our jumps from built-in chains, then flushes and deletes e
   ].join('\n'));
   assert.equal(planCleanup(parseSave('*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n')), '');
 });
+
+test('a large restore is split into COMMITs of at most chainsPerCommit chains, leaves first, jumps after every chain, stale chains flushed then deleted last', () => {
+  const next: RuleSet = {
+    filter: [],
+    nat: [
+      { name: 'K8TS-SERVICES', rules: ['-A K8TS-SERVICES -d 10.43.0.1/32 -j K8TS-SVC-AAAA', '-A K8TS-SERVICES -d 10.43.0.2/32 -j K8TS-SVC-BBBB'] },
+      { name: 'K8TS-SVC-AAAA', rules: ['-A K8TS-SVC-AAAA -j K8TS-SEP-1111'] },
+      { name: 'K8TS-SEP-1111', rules: ['-A K8TS-SEP-1111 -j K8TS-MARK-MASQ', '-A K8TS-SEP-1111 -p tcp -m tcp -j DNAT --to-destination 10.42.0.5:80'] },
+      { name: 'K8TS-SVC-BBBB', rules: ['-A K8TS-SVC-BBBB -m comment --comment "x -j K8TS-SERVICES" -j K8TS-SEP-2222'] },
+      { name: 'K8TS-SEP-2222', rules: ['-A K8TS-SEP-2222 -j K8TS-MARK-MASQ'] },
+      { name: 'K8TS-MARK-MASQ', rules: ['-A K8TS-MARK-MASQ -j MARK --or-mark 0x4000'] },
+    ],
+  };
+  const saved = parseSave('*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n:K8TS-SEP-OLD1 - [0:0]\n:K8TS-SEP-OLD2 - [0:0]\n:K8TS-SEP-OLD3 - [0:0]\nCOMMIT\n');
+  const jumps = jumpRules(node).filter((j) => j.table === 'nat');
+  const text = planRestore(next, { saved, jumps, chainsPerCommit: 2 });
+  const sections = text.trim().split('COMMIT\n').map((s) => s.replace(/COMMIT$/, '').trim().split('\n'));
+  for (const s of sections) {
+    assert.equal(s[0], '*nat');
+    assert.ok(s.filter((l) => l.startsWith(':')).length <= 2, s.join('\n'));
+  }
+  // Every jump target among our chains was written in an earlier section or the same one.
+  const written = new Set<string>();
+  for (const s of sections) {
+    for (const l of s) if (l.startsWith(':')) written.add(l.slice(1).split(' ')[0]!);
+    for (const l of s) {
+      const target = / -j (K8TS-\S+)$/.exec(l)?.[1];
+      if (target && !l.includes('--comment')) assert.ok(written.has(target), `${target} exists before "${l}"`);
+    }
+  }
+  assert.deepEqual(sections.map((s) => s.filter((l) => l.startsWith(':')).map((l) => l.split(' ')[0])), [
+    [':K8TS-MARK-MASQ', ':K8TS-SEP-1111'], [':K8TS-SEP-2222', ':K8TS-SVC-AAAA'], [':K8TS-SVC-BBBB', ':K8TS-SERVICES'],
+    [':K8TS-SEP-OLD1', ':K8TS-SEP-OLD2'], [':K8TS-SEP-OLD3'], [], [],
+  ]);
+  // The built-in jumps go in with the last chains; deletions come after every flush.
+  assert.ok(sections[2]!.some((l) => l.startsWith('-I PREROUTING 1 ')));
+  assert.deepEqual(sections.slice(5).map((s) => s.slice(1)), [['-X K8TS-SEP-OLD1', '-X K8TS-SEP-OLD2'], ['-X K8TS-SEP-OLD3']]);
+  // Small plans stay one atomic COMMIT per table.
+  assert.equal(planRestore(next, { saved, jumps, chainsPerCommit: 100 }).match(/^COMMIT$/gm)?.length, 1);
+  assert.equal(planRestore(next, { saved, jumps, chainsPerCommit: 100 }), planRestore(next, { saved, jumps }));
+});

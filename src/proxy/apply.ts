@@ -1,6 +1,6 @@
 import type { Exec } from '../network/exec.js';
 import { isOwnedChain, isServiceChain } from './chain-names.js';
-import type { JumpRule, RestoreText, RuleSet } from './rules.js';
+import type { ChainRules, JumpRule, RestoreText, RuleSet } from './rules.js';
 
 /** The iptables programs the proxy runs: iptables-nft explicitly, so rules never land in legacy tables. */
 export interface IptablesTools {
@@ -39,7 +39,19 @@ export interface PlanOptions {
   jumps?: readonly JumpRule[];
   /** Which chains no longer wanted are deleted; default the proxy's per-service chains. */
   staleChain?: (name: string) => boolean;
+  /**
+   * Split a table's changes into several COMMITs of at most this many chains (default: one
+   * COMMIT per table). iptables-nft-restore --noflush keeps the chains a transaction names in a
+   * sorted linked list, so one transaction naming n chains costs O(n × lines); sections keep it
+   * linear. They are ordered so that every state in between is whole: chains are written before
+   * the chains that jump to them, jumps from the built-in chains come after every chain exists,
+   * and stale chains are flushed, then deleted, last.
+   */
+  chainsPerCommit?: number;
 }
+
+/** The proxy's section size for large restores (see PlanOptions.chainsPerCommit): measured best between 50 and 200. */
+export const proxyChainsPerCommit = 100;
 
 /**
  * The restore text that moves the kernel from what it has to `next`: changed chains are
@@ -61,17 +73,68 @@ export function planRestore(next: RuleSet, opts: PlanOptions = {}): RestoreText 
       ? (opts.jumps ?? []).filter((j) => j.table === table && !hasJump(opts.saved![table], j))
       : [];
     if (changed.length === 0 && stale.size === 0 && missingJumps.length === 0) continue;
-    lines.push(`*${table}`);
-    for (const c of changed) lines.push(`:${c.name} - [0:0]`);
-    const staleSorted = [...stale].sort();
-    for (const name of staleSorted) lines.push(`:${name} - [0:0]`);
-    for (const c of changed) lines.push(...c.rules);
     // Inserted at position 1 in reverse, so that the jumps end up in their listed order.
-    for (const j of [...missingJumps].reverse()) lines.push(`-I ${j.chain} 1 ${j.args ? j.args + ' ' : ''}-j ${j.target}`);
-    for (const name of staleSorted) lines.push(`-X ${name}`);
-    lines.push('COMMIT');
+    const jumpLines = [...missingJumps].reverse().map((j) => `-I ${j.chain} 1 ${j.args ? j.args + ' ' : ''}-j ${j.target}`);
+    const staleSorted = [...stale].sort();
+    const limit = opts.chainsPerCommit ?? Infinity;
+    if (changed.length + stale.size <= limit) {
+      lines.push(`*${table}`);
+      for (const c of changed) lines.push(`:${c.name} - [0:0]`);
+      for (const name of staleSorted) lines.push(`:${name} - [0:0]`);
+      for (const c of changed) lines.push(...c.rules);
+      lines.push(...jumpLines);
+      for (const name of staleSorted) lines.push(`-X ${name}`);
+      lines.push('COMMIT');
+      continue;
+    }
+    const ordered = leavesFirst(changed);
+    for (let i = 0; i < ordered.length || (i === 0 && jumpLines.length); i += limit) {
+      const part = ordered.slice(i, i + limit);
+      lines.push(`*${table}`);
+      for (const c of part) lines.push(`:${c.name} - [0:0]`);
+      for (const c of part) lines.push(...c.rules);
+      if (i + limit >= ordered.length) lines.push(...jumpLines);
+      lines.push('COMMIT');
+    }
+    for (let i = 0; i < staleSorted.length; i += limit) {
+      lines.push(`*${table}`, ...staleSorted.slice(i, i + limit).map((name) => `:${name} - [0:0]`), 'COMMIT');
+    }
+    for (let i = 0; i < staleSorted.length; i += limit) {
+      lines.push(`*${table}`, ...staleSorted.slice(i, i + limit).map((name) => `-X ${name}`), 'COMMIT');
+    }
   }
   return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** The chains ordered so that each comes after every chain of the list it jumps to (stable otherwise). */
+export function leavesFirst(chains: readonly ChainRules[]): ChainRules[] {
+  const byName = new Map(chains.map((c) => [c.name, c]));
+  const depth = new Map<string, number>();
+  const visiting = new Set<string>();
+  const depthOf = (c: ChainRules): number => {
+    const known = depth.get(c.name);
+    if (known !== undefined) return known;
+    if (visiting.has(c.name)) return 0;
+    visiting.add(c.name);
+    let d = 0;
+    for (const rule of c.rules) {
+      const target = jumpTarget(rule);
+      const t = target === undefined ? undefined : byName.get(target);
+      if (t && t !== c) d = Math.max(d, depthOf(t) + 1);
+    }
+    visiting.delete(c.name);
+    depth.set(c.name, d);
+    return d;
+  };
+  return chains.map((c, i) => ({ c, i, d: depthOf(c) })).sort((a, b) => a.d - b.d || a.i - b.i).map((x) => x.c);
+}
+
+/** The target of a rule line (`… -j TARGET …`), if any. */
+function jumpTarget(rule: string): string | undefined {
+  const at = rule.lastIndexOf(' -j ');
+  if (at < 0) return undefined;
+  const end = rule.indexOf(' ', at + 4);
+  return rule.slice(at + 4, end < 0 ? undefined : end);
 }
 
 function sameRules(a: readonly string[] | undefined, b: readonly string[]): boolean {

@@ -6,7 +6,7 @@ import type { Logger } from '../base/log.js';
 import type { SharedInformerFactory } from '../client/informer.js';
 import type { Exec } from '../network/exec.js';
 import type { IptablesTools } from './apply.js';
-import { applyRestore, nftTools, planRestore, saveTables } from './apply.js';
+import { applyRestore, nftTools, planRestore, proxyChainsPerCommit, saveTables } from './apply.js';
 import { boundedFrequencyRunner } from './bounded-frequency-runner.js';
 import type { NodeNetConfig, RuleSet } from './rules.js';
 import { jumpRules, renderRules } from './rules.js';
@@ -80,9 +80,12 @@ export function proxier(deps: ProxierDeps): Proxier {
     const started = performance.now();
     const full = applied === undefined || clock.now() - lastFullSync >= fullSyncPeriodMs;
     try {
+      // iptables-save runs in its own process while the rules render here.
+      const saving = full ? saveTables(deps.exec, signal, tools) : undefined;
+      saving?.catch(() => undefined);
       const next = renderRules(serviceCache.list(), sliceCache.list(), deps.node);
-      const saved = full ? await saveTables(deps.exec, signal, tools) : undefined;
-      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps });
+      const saved = await saving;
+      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit });
       await applyRestore(text, deps.exec, signal, tools);
       applied = next;
       if (full) lastFullSync = clock.now();
