@@ -124,6 +124,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       client: api.client, clock, log,
       leaderElect: true,
       nodeMonitorGracePeriodMs: config.nodeMonitorGracePeriodMs,
+      ...config.leaderElection,
       clusterCidr: config.clusterCidr,
       rootCaCert: pki.ca.certPem,
     }).run(s));
@@ -132,6 +133,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       const elector = leaderElector({
         client: api.client, clock, log: log.child({ component: 'scheduler' }),
         namespace: 'kube-system', name: 'kube-scheduler', identity: `${hostname()}_${randomUUID()}`,
+        ...config.leaderElection,
       });
       // A scheduler that loses its lease stops scheduling and campaigns again.
       while (!s.aborted) await elector.run(s, { onStartedLeading: (ls) => scheduler({ client: api.client, clock, log }).run(ls) });

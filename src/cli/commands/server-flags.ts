@@ -33,6 +33,9 @@ export const serverFlags: readonly Flag[] = [
   { name: 'container-runtime-endpoint', type: 'string', default: '', category: 'agent/runtime', help: 'Disable the embedded containerd and use the CRI socket at the given path' },
   { name: 'registries', type: 'string', default: '', category: 'agent/runtime', help: 'Registry configuration file (default: <data-dir>/registries.yaml)' },
   { name: 'node-monitor-grace-period', type: 'duration', default: 40_000, category: 'controllers', help: 'Time a node may be unresponsive before it is marked unhealthy' },
+  { name: 'leader-elect-lease-duration', type: 'duration', default: 15_000, category: 'controllers', help: 'How long a non-leader waits after the last renewal before taking the controller-manager and scheduler leases' },
+  { name: 'leader-elect-renew-deadline', type: 'duration', default: 10_000, category: 'controllers', help: 'How long the leader keeps retrying to renew before it steps down (less than the lease duration)' },
+  { name: 'leader-elect-retry-period', type: 'duration', default: 2_000, category: 'controllers', help: 'How often candidates try to acquire or renew leadership' },
   { name: 'default-not-ready-toleration-seconds', type: 'int', default: 300, category: 'controllers', help: 'Toleration seconds for notReady:NoExecute added to every pod without one' },
   { name: 'default-unreachable-toleration-seconds', type: 'int', default: 300, category: 'controllers', help: 'Toleration seconds for unreachable:NoExecute added to every pod without one' },
   { name: 'log-level', type: 'string', default: 'info', env: 'K8TS_LOG_LEVEL', help: 'Log level: debug, info, warn, error' },
@@ -62,6 +65,8 @@ export interface ServerConfig {
   containerRuntimeEndpoint: string;
   registries: string;
   nodeMonitorGracePeriodMs: number;
+  /** Leader election of the controller manager and the scheduler (kube's --leader-elect-* flags). */
+  leaderElection: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   defaultNotReadyTolerationSeconds: number;
   defaultUnreachableTolerationSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -91,6 +96,9 @@ export function serverConfig(v: FlagValues, detectedNodeIp: string, hostName: st
   try { parsePortRange(nodePortRange); } catch (err) { throw new UsageError(`--service-node-port-range: ${(err as Error).message}`); }
   const port = Number(v['https-listen-port']);
   if (!(port > 0 && port < 65536)) throw new UsageError(`--https-listen-port ${port} is not a port`);
+  const [lease, renew, retry] = [Number(v['leader-elect-lease-duration']), Number(v['leader-elect-renew-deadline']), Number(v['leader-elect-retry-period'])];
+  if (!(lease > renew)) throw new UsageError('--leader-elect-lease-duration must be greater than --leader-elect-renew-deadline');
+  if (!(renew > retry * 1.2)) throw new UsageError('--leader-elect-renew-deadline must be greater than 1.2 × --leader-elect-retry-period');
   const mode = parseInt(String(v['write-kubeconfig-mode']), 8);
   if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw new UsageError(`--write-kubeconfig-mode ${v['write-kubeconfig-mode']} is not an octal file mode`);
   const level = String(v['log-level']);
@@ -124,6 +132,11 @@ export function serverConfig(v: FlagValues, detectedNodeIp: string, hostName: st
     containerRuntimeEndpoint: String(v['container-runtime-endpoint']),
     registries: String(v.registries || join(dataDir, 'registries.yaml')),
     nodeMonitorGracePeriodMs: Number(v['node-monitor-grace-period']),
+    leaderElection: {
+      leaseDurationMs: Number(v['leader-elect-lease-duration']),
+      renewDeadlineMs: Number(v['leader-elect-renew-deadline']),
+      retryPeriodMs: Number(v['leader-elect-retry-period']),
+    },
     defaultNotReadyTolerationSeconds: Number(v['default-not-ready-toleration-seconds']),
     defaultUnreachableTolerationSeconds: Number(v['default-unreachable-toleration-seconds']),
     logLevel: level as ServerConfig['logLevel'],
