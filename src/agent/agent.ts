@@ -6,6 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isAbort, spawn, type Clock, type Logger } from '../base/index.js';
 import { sharedInformerFactory, type Client, type SharedInformerFactory } from '../client/index.js';
 import {
@@ -28,6 +29,8 @@ export interface AgentContext {
   clusterDomain: string;
   log: Logger;
   clock: Clock;
+  /** Sets what the kubelet awaits (bounded) before it stops a deleted pod's containers: the service proxy's drain. */
+  setBeforePodStop?(hook: (pod: Pod, signal: AbortSignal) => Promise<void>): void;
 }
 
 export interface AgentComponent {
@@ -103,7 +106,9 @@ export function startAgent(o: AgentOptions): Agent {
       const cri = createCriClient(endpoint);
       try {
         if (!o.informers) informersRun = informers.run(kubeletStop.signal);
+        let beforePodStop: ((pod: Pod, signal: AbortSignal) => Promise<void>) | undefined;
         const k = kubelet({
+          beforeStop: (pod, s) => beforePodStop?.(pod, s) ?? Promise.resolve(),
           client: o.client, informers, cri, dataDir: o.dataDir, clock: o.clock, log: o.log,
           node: { name: o.nodeName, ip: o.nodeIp, ...(o.podCIDR ? { podCIDR: o.podCIDR } : {}) },
           controlPlane: o.controlPlane, clusterDNS: o.clusterDns ? [o.clusterDns] : [], clusterDomain: o.clusterDomain,
@@ -113,6 +118,7 @@ export function startAgent(o: AgentOptions): Agent {
         const ctx: AgentContext = {
           client: o.client, cri, informers, nodeName: o.nodeName, nodeIp: o.nodeIp, dataDir: o.dataDir,
           clusterDns: o.clusterDns, clusterDomain: o.clusterDomain, log: o.log, clock: o.clock,
+          setBeforePodStop: (hook) => { beforePodStop = hook; },
         };
         for (const make of o.components ?? []) {
           const c = make(ctx);

@@ -45,11 +45,14 @@ export function nodeNetworkComponent(opts: NodeNetworkOptions) {
       await ensureSysctls(execFile, { routeLocalnet: true });
       const listen = [{ address: ctx.clusterDns, port: 53 }];
       const log = ctx.log;
+      const proxy = proxier({
+        informers: ctx.informers, exec: execFile, log,
+        node: { nodeName: ctx.nodeName, nodeIPs: [ctx.nodeIp], clusterCidr: opts.clusterCidr, nodeLocalServiceIPs: [ctx.clusterDns] },
+      });
+      // A deleted pod gets SIGTERM only once this node's rules stop sending it new connections.
+      ctx.setBeforePodStop?.((pod, s) => proxy.whenDrained((pod.status?.podIPs?.map((p) => p.ip) ?? [pod.status?.podIP]).filter((ip): ip is string => !!ip), s));
       await Promise.all([
-        proxier({
-          informers: ctx.informers, exec: execFile, log,
-          node: { nodeName: ctx.nodeName, nodeIPs: [ctx.nodeIp], clusterCidr: opts.clusterCidr, nodeLocalServiceIPs: [ctx.clusterDns] },
-        }).run(signal),
+        proxy.run(signal),
         networkPolicyController({ informers: ctx.informers, exec: execFile, nodeName: ctx.nodeName, log }).run(signal),
         dnsServer({ informers: ctx.informers, clusterDomain: ctx.clusterDomain, listen, upstream: upstreamsFromResolvConf(conf, listen), log }).run(signal),
         nodeRoutes({ informers: ctx.informers, exec: execFile, nodeName: ctx.nodeName, log }).run(signal),

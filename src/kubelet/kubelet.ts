@@ -62,6 +62,8 @@ export interface KubeletDeps {
   resyncMs?: number;
   nodeStatusUpdateMs?: number;
   leaseRenewMs?: number;
+  /** Awaited (bounded) before a deleted pod's containers are stopped: see PodWorkerDeps.beforeStop. */
+  beforeStop?: (pod: Pod, signal: AbortSignal) => Promise<void>;
 }
 
 export interface Kubelet {
@@ -251,6 +253,7 @@ export function kubelet(deps: KubeletDeps): Kubelet {
       const worker = createPodWorker({
         cri, node, clock, log, runtime, event,
         probes: prober, lifecycle: createLifecycleRunner(cri),
+        ...(deps.beforeStop ? { beforeStop: deps.beforeStop } : {}),
         volumes: createVolumeManager({
           client, node, clock, log,
           configMap: (ns, name) => cmInformer.get(`${ns}/${name}`),

@@ -8,6 +8,7 @@ import { mkdir, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Container, LifecycleHandler, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import type { Clock, Logger } from '../base/index.js';
+import { sleep } from '../base/index.js';
 import { Backoff } from './backoff.js';
 import { containerConfig, etcHostsContent } from './container-config.js';
 import { isCriNotFound, type CriClient } from './cri/client.js';
@@ -66,6 +67,43 @@ export interface PodWorkerDeps {
   volumes?: PodVolumes;
   /** Events about the pod (Created, Started, Killing, BackOff, Unhealthy, FailedMount …). */
   event?: (pod: Pod, type: EventType, reason: string, message: string) => void;
+  /**
+   * Awaited before the containers of a pod being deleted get preStop and SIGTERM (never for
+   * restarts), at most `beforeStopMaxMs` or the grace period: the node's service proxy stops
+   * sending the pod new connections first, so a rolling update drops no request.
+   */
+  beforeStop?: (pod: Pod, signal: AbortSignal) => Promise<void>;
+}
+
+/** The longest a deleted pod's stop waits for `beforeStop`. */
+export const beforeStopMaxMs = 2000;
+
+/**
+ * Awaits `hook(pod)` for at most `timeoutMs` (a failure or the timeout is logged, never thrown:
+ * the pod stops anyway) and returns how long it waited. Rejects only when `signal` aborts.
+ */
+export async function awaitBeforeStop(hook: (pod: Pod, signal: AbortSignal) => Promise<void>, pod: Pod, timeoutMs: number, log: Logger, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  const ctl = new AbortController();
+  const onAbort = () => ctl.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const ref = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
+  try {
+    signal?.throwIfAborted();
+    const outcome = await Promise.race([
+      hook(pod, ctl.signal).then(() => 'done' as const, (err: unknown) => {
+        if (!ctl.signal.aborted) log.warn('waiting before stopping the pod failed', { pod: ref, err });
+        return 'failed' as const;
+      }),
+      sleep(timeoutMs, ctl.signal).then(() => 'timeout' as const, () => 'aborted' as const),
+    ]);
+    if (outcome === 'timeout') log.info('pod stops before its endpoints were confirmed drained', { pod: ref, waitedMs: timeoutMs });
+    signal?.throwIfAborted();
+    return performance.now() - started;
+  } finally {
+    ctl.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 export interface PodSyncResult {
@@ -332,10 +370,14 @@ export function createPodWorker(deps: PodWorkerDeps): PodWorker {
   async function terminate(pod: Pod, gracePeriodSeconds?: number, signal?: AbortSignal): Promise<void> {
     const key = podKeyOf(pod);
     const state = await runtime.state(key.uid, signal);
-    const grace = gracePeriodSeconds ?? graceOf(pod);
+    let grace = gracePeriodSeconds ?? graceOf(pod);
     const podIP = state.sandboxes[0]?.ready ? state.sandboxes[0].ips[0] : undefined;
-    await Promise.all(state.containers.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED')
-      .map((c) => killContainer(pod, c.id, c.name, grace, `Stopping container ${c.name}`, podIP, signal)));
+    const running = state.containers.filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED');
+    if (pod.metadata?.deletionTimestamp && deps.beforeStop && grace > 0 && running.length > 0) {
+      const waitedMs = await awaitBeforeStop(deps.beforeStop, pod, Math.min(beforeStopMaxMs, grace * 1000), log, signal);
+      grace = Math.max(1, grace - Math.floor(waitedMs / 1000));
+    }
+    await Promise.all(running.map((c) => killContainer(pod, c.id, c.name, grace, `Stopping container ${c.name}`, podIP, signal)));
     for (const s of state.sandboxes) {
       if (!s.ready) continue;
       await cri.runtime.stopPodSandbox({ podSandboxId: s.id }, { signal }).catch((err: unknown) => { if (!isCriNotFound(err)) throw err; });

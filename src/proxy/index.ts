@@ -4,5 +4,6 @@ export * from './rules.js';
 export * from './apply.js';
 export * from './bounded-frequency-runner.js';
 export * from './proxier.js';
+export * from './drain.js';
 export * from './service-lb.js';
 export * from './cleanup.js';

@@ -11,7 +11,7 @@ import { ensureSysctls } from '../network/sysctl.js';
 import { canCreateNetns, createTestNode, curlIn } from '../network/testing/netns.js';
 import type { TestNode } from '../network/testing/netns.js';
 import { proxier } from './proxier.js';
-import type { SyncInfo } from './proxier.js';
+import type { Proxier, SyncInfo } from './proxier.js';
 import { cleanupProxyRules } from './cleanup.js';
 import { testEndpoint as ep, testService as svc, testSlice as slice } from './testing.js';
 
@@ -23,6 +23,7 @@ const stop = new AbortController();
 const client = new FakeClient();
 const syncs: SyncInfo[] = [];
 let runs: Promise<void>[] = [];
+let p: Proxier | undefined;
 
 async function waitFor(what: string, pred: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -40,7 +41,7 @@ before(async () => {
   await net.serve(net.pods[0]!, 8080, 'pod1');
   await net.serve(net.pods[1]!, 8080, 'pod2');
   const informers = sharedInformerFactory({ client });
-  const p = proxier({
+  p = proxier({
     informers, exec: net.exec, log: silentLogger, minSyncMs: 10,
     node: { nodeName: 'node-a', nodeIPs: [net.nodeIP], clusterCidr: '10.42.0.0/16', nodeLocalServiceIPs: ['10.43.0.10'] },
     onSync: (info) => syncs.push(info),
@@ -97,6 +98,43 @@ test('a Service without endpoints is rejected at once (connection refused, not a
   assert.equal(await curlIn(net!.exec, 'http://10.43.0.23/'), 'ERR 7');
   assert.equal(await curlIn(net!.execIn(net!.pods[0]!.netns), 'http://10.43.0.23/'), 'ERR 7');
   assert.ok(Date.now() - started < 1500);
+});
+
+test('whenDrained: an endpoint is drained once the rules stop picking it as ready in every Service', { skip: !usable && 'needs root to create network namespaces' }, async () => {
+  const stopWaiting = new AbortController();
+  const pod2 = net!.pods[1]!.ip;
+  const terminating = { ready: false, serving: true, terminating: true };
+  const webSlice = client.peek(endpointSlices, 'default', 'web-abcde')!;
+  const npSlice = client.peek(endpointSlices, 'default', 'np-abcde')!;
+  const synced = async (change: () => Promise<unknown>) => {
+    const n = syncs.length;
+    await change();
+    await waitFor('a sync', () => syncs.length > n);
+  };
+  try {
+    await p!.whenDrained(['10.42.0.99'], stopWaiting.signal);   // in no Service: at once
+    let drained = false;
+    const waiting = p!.whenDrained([pod2], stopWaiting.signal).then(() => { drained = true; });
+    // Terminating in web (pod1 is ready there), but still a ready endpoint of np.
+    await synced(() => client.update(endpointSlices, { ...webSlice, endpoints: [ep(net!.pods[0]!.ip), ep(pod2, 'node-a', terminating)] }));
+    await sleep(200);
+    assert.equal(drained, false, 'still routed as ready by another Service');
+    assert.deepEqual([...(await answers(net!.exec, 'http://10.43.0.20/', 15)).keys()], ['pod1'], 'no new connection through web');
+    // In np it is the last endpoint: kept as the terminating fallback, which counts as drained.
+    await client.update(endpointSlices, { ...npSlice, endpoints: [ep(pod2, 'node-a', terminating)] });
+    await waitFor('the drain', () => drained, 3000);
+    await waiting;
+    assert.equal(await curlIn(net!.execIn(net!.client), `http://${net!.nodeIP}:31000/`), 'pod2', 'the fallback still answers');
+    // Ready again everywhere: a new wait stays pending until its signal aborts.
+    await synced(() => client.update(endpointSlices, { ...client.peek(endpointSlices, 'default', 'web-abcde')!, endpoints: net!.pods.map((pod) => ep(pod.ip)) }));
+    await synced(() => client.update(endpointSlices, { ...client.peek(endpointSlices, 'default', 'np-abcde')!, endpoints: [ep(pod2)] }));
+    const aborted = p!.whenDrained([pod2], stopWaiting.signal);
+    stopWaiting.abort(new Error('stop waiting'));
+    await assert.rejects(aborted, /stop waiting/);
+    assert.deepEqual([...(await answers(net!.exec, 'http://10.43.0.20/', 20)).keys()].sort(), ['pod1', 'pod2']);
+  } finally {
+    stopWaiting.abort();
+  }
 });
 
 test('endpoint changes reach the rules: a not-ready endpoint stops getting traffic, removing all rejects', { skip: !usable && 'needs root to create network namespaces' }, async () => {

@@ -10,6 +10,9 @@ import { applyRestore, nftTools, planRestore, proxyChainsPerCommit, saveTables }
 import { boundedFrequencyRunner } from './bounded-frequency-runner.js';
 import type { NodeNetConfig, RuleSet } from './rules.js';
 import { jumpRules, renderRules } from './rules.js';
+import type { ServiceObject } from '../api/resources/core/services.js';
+import type { EndpointSliceObject } from '../api/resources/discovery/endpoint-slices.js';
+import { readyRoutedIPs } from './drain.js';
 
 export interface ProxierDeps {
   informers: SharedInformerFactory;
@@ -43,6 +46,13 @@ export interface Proxier {
   run(signal: AbortSignal): Promise<void>;
   /** Asks for a sync soon (also what every informer event does). */
   sync(): void;
+  /**
+   * Resolves once the rules in the kernel no longer pick any of `ips` as a ready endpoint for new
+   * connections (see readyRoutedIPs: a terminating endpoint kept as a Service's last fallback
+   * counts as drained). What the kubelet awaits before it stops a deleted pod's containers.
+   * Rejects with the signal's reason when it aborts.
+   */
+  whenDrained(ips: readonly string[], signal: AbortSignal): Promise<void>;
 }
 
 /**
@@ -61,6 +71,11 @@ export function proxier(deps: ProxierDeps): Proxier {
   const fullSyncPeriodMs = deps.fullSyncPeriodMs ?? 3_600_000;
   let applied: RuleSet | undefined;
   let lastFullSync = -Infinity;
+  /** The inputs of the rules last written (what the kernel holds), for drain checks. */
+  let appliedInputs: { services: readonly ServiceObject[]; slices: readonly EndpointSliceObject[] } | undefined;
+  const drainWaiters = new Set<{ ips: readonly string[]; resolve(): void }>();
+  const drained = (ips: readonly string[]) =>
+    !!appliedInputs && readyRoutedIPs(ips, appliedInputs.services, appliedInputs.slices, deps.node).size === 0;
 
   const runner = boundedFrequencyRunner({
     fn: syncProxyRules,
@@ -83,12 +98,15 @@ export function proxier(deps: ProxierDeps): Proxier {
       // iptables-save runs in its own process while the rules render here.
       const saving = full ? saveTables(deps.exec, signal, tools) : undefined;
       saving?.catch(() => undefined);
-      const next = renderRules(serviceCache.list(), sliceCache.list(), deps.node);
+      const inputs = { services: serviceCache.list(), slices: sliceCache.list() };
+      const next = renderRules(inputs.services, inputs.slices, deps.node);
       const saved = await saving;
       const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit });
       await applyRestore(text, deps.exec, signal, tools);
       applied = next;
+      appliedInputs = inputs;
       if (full) lastFullSync = clock.now();
+      for (const w of drainWaiters) if (drained(w.ips)) w.resolve();
       const info = { full, ms: performance.now() - started, lines: text ? text.split('\n').length - 1 : 0 };
       log.debug('synced proxy rules', { ...info });
       deps.onSync?.(info);
@@ -103,6 +121,20 @@ export function proxier(deps: ProxierDeps): Proxier {
 
   return {
     sync: markDirty,
+    whenDrained(ips, signal) {
+      if (signal.aborted) return Promise.reject(signal.reason);
+      if (drained(ips)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const waiter = {
+          ips,
+          resolve: () => { done(); resolve(); },
+        };
+        const onAbort = () => { done(); reject(signal.reason); };
+        const done = () => { drainWaiters.delete(waiter); signal.removeEventListener('abort', onAbort); };
+        drainWaiters.add(waiter);
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+    },
     async run(signal) {
       try {
         await Promise.all([serviceCache.waitForSync(signal), sliceCache.waitForSync(signal)]);
