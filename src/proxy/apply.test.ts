@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseSave, planCleanup, planRestore } from './apply.js';
+import { canonicalRule, parseSave, planCleanup, planRestore } from './apply.js';
 import type { RuleSet } from './rules.js';
 import { jumpRules } from './rules.js';
 
@@ -133,4 +133,44 @@ test('a large restore is split into COMMITs of at most chainsPerCommit chains, l
   // Small plans stay one atomic COMMIT per table.
   assert.equal(planRestore(next, { saved, jumps, chainsPerCommit: 100 }).match(/^COMMIT$/gm)?.length, 1);
   assert.equal(planRestore(next, { saved, jumps, chainsPerCommit: 100 }), planRestore(next, { saved, jumps }));
+});
+
+test('canonicalRule: a rule as written and as iptables-save lists it compare equal; a changed value does not', () => {
+  const pairs: [string, string][] = [
+    ['-A K8TS-SVC-X -m comment --comment "default/np cluster IP" -p tcp -m tcp -d 10.43.0.21/32 --dport 8080 ! -s 10.42.0.0/16 -j K8TS-MARK-MASQ',
+      '-A K8TS-SVC-X ! -s 10.42.0.0/16 -d 10.43.0.21/32 -p tcp -m comment --comment "default/np cluster IP" -m tcp --dport 8080 -j K8TS-MARK-MASQ'],
+    ['-A K8TS-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP',
+      '-A K8TS-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP'],
+    ['-A K8TS-SVC-X -m comment --comment "default/lb:http -> 10.42.0.6:8080" -m statistic --mode random --probability 0.1111111111 -j K8TS-SEP-J',
+      '-A K8TS-SVC-X -m comment --comment "default/lb:http -> 10.42.0.6:8080" -m statistic --mode random --probability 0.11111111101 -j K8TS-SEP-J'],
+    ['-A K8TS-POSTROUTING -j MARK --xor-mark 0x4000', '-A K8TS-POSTROUTING -j MARK --set-xmark 0x4000/0x0'],
+    ['-A K8TS-MARK-MASQ -j MARK --or-mark 0x4000', '-A K8TS-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000'],
+    ['-A K8TS-SVC-T -m comment --comment "default/sticky:http -> 10.42.0.10:8080" -m recent --name K8TS-SEP-6 --rcheck --seconds 600 --reap -j K8TS-SEP-6',
+      '-A K8TS-SVC-T -m comment --comment "default/sticky:http -> 10.42.0.10:8080" -m recent --rcheck --seconds 600 --reap --name K8TS-SEP-6 --mask 255.255.255.255 --rsource -j K8TS-SEP-6'],
+    ['-A K8TS-SEP-6 -m comment --comment "default/sticky:http" -m recent --name K8TS-SEP-6 --set -p tcp -m tcp -j DNAT --to-destination 10.42.0.10:8080',
+      '-A K8TS-SEP-6 -p tcp -m comment --comment "default/sticky:http" -m recent --set --name K8TS-SEP-6 --mask 255.255.255.255 --rsource -m tcp -j DNAT --to-destination 10.42.0.10:8080'],
+  ];
+  for (const [ours, saved] of pairs) assert.equal(canonicalRule(ours), canonicalRule(saved), ours);
+  const base = pairs[0]![0];
+  for (const changed of [base.replace('10.43.0.21', '10.43.0.99'), base.replace('--dport 8080', '--dport 8081'), base.replace('! -s', '-s'),
+    base.replace('-d 10.43.0.21/32', '! -d 10.43.0.21/32'), base.replace('cluster IP', 'cluster  IP'), base.replace('K8TS-MARK-MASQ', 'K8TS-SEP-X')]) {
+    assert.notEqual(canonicalRule(changed), canonicalRule(pairs[0]![1]), changed);
+  }
+  assert.notEqual(canonicalRule('-A C -s 10.0.0.1/32 -d 10.0.0.2/32 -j ACCEPT'), canonicalRule('-A C -s 10.0.0.2/32 -d 10.0.0.1/32 -j ACCEPT'), 'values stay with their option');
+});
+
+test('keepIntactChains: a full sync leaves out chains iptables-save shows as wanted and rewrites the rest', () => {
+  const saved = parseSave([
+    '*nat', ':PREROUTING ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]',
+    ':K8TS-SERVICES - [0:0]', ':K8TS-SVC-AAAA - [0:0]', ':K8TS-SEP-1111 - [0:0]',
+    '-A K8TS-SERVICES -d 10.43.0.1/32 -j K8TS-SVC-AAAA',
+    '-A K8TS-SEP-1111 -p tcp -m tcp -j DNAT --to-destination 10.42.0.5:80',
+    'COMMIT', '',
+  ].join('\n'));
+  const text = planRestore(v1, { saved, keepIntactChains: true });
+  assert.equal(text, '*filter\n:K8TS-SERVICES - [0:0]\nCOMMIT\n*nat\n:K8TS-SVC-AAAA - [0:0]\n-A K8TS-SVC-AAAA -j K8TS-SEP-1111\nCOMMIT\n',
+    'the emptied chain and the one missing from filter are written; the intact ones are not');
+  assert.match(planRestore(v1, { saved }), /:K8TS-SERVICES - \[0:0\]/, 'without the option every chain is rewritten');
+  const missing = parseSave('*nat\n:K8TS-SERVICES - [0:0]\n-A K8TS-SERVICES -d 10.43.0.1/32 -j K8TS-SVC-AAAA\nCOMMIT\n');
+  assert.match(planRestore({ filter: [{ name: 'K8TS-SERVICES', rules: [] }], nat: [] }, { saved: missing, keepIntactChains: true }), /^\*filter\n:K8TS-SERVICES/, 'a chain missing from the kernel is written, even empty');
 });

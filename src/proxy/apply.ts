@@ -48,6 +48,12 @@ export interface PlanOptions {
    * and stale chains are flushed, then deleted, last.
    */
   chainsPerCommit?: number;
+  /**
+   * Full syncs: leave out chains whose rules iptables-save shows exactly as wanted (compared in
+   * canonicalRule form), so a resync over intact rules writes almost nothing. Default false:
+   * every wanted chain is rewritten, as kube-proxy's full sync does.
+   */
+  keepIntactChains?: boolean;
 }
 
 /** The proxy's section size for large restores (see PlanOptions.chainsPerCommit): measured best between 50 and 200. */
@@ -63,7 +69,12 @@ export function planRestore(next: RuleSet, opts: PlanOptions = {}): RestoreText 
   for (const table of ['filter', 'nat'] as const) {
     const wanted = next[table];
     const before = new Map((opts.previous?.[table] ?? []).map((c) => [c.name, c.rules]));
-    const changed = opts.previous ? wanted.filter((c) => !sameRules(before.get(c.name), c.rules)) : wanted;
+    let changed = opts.previous ? wanted.filter((c) => !sameRules(before.get(c.name), c.rules)) : wanted;
+    const savedTable = opts.saved?.[table];
+    if (opts.keepIntactChains && savedTable) {
+      const inKernel = savedRulesByChain(savedTable);
+      changed = changed.filter((c) => !savedTable.chains.has(c.name) || !sameCanonicalRules(inKernel.get(c.name) ?? [], c.rules));
+    }
     const wantedNames = new Set(wanted.map((c) => c.name));
     const stale = new Set<string>();
     const isStale = opts.staleChain ?? isServiceChain;
@@ -135,6 +146,59 @@ function jumpTarget(rule: string): string | undefined {
   if (at < 0) return undefined;
   const end = rule.indexOf(' ', at + 4);
   return rule.slice(at + 4, end < 0 ? undefined : end);
+}
+
+function savedRulesByChain(t: SavedTable): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of t.rules) {
+    const chain = r.slice(3, r.indexOf(' ', 3));
+    let list = out.get(chain);
+    if (!list) out.set(chain, (list = []));
+    list.push(r);
+  }
+  return out;
+}
+
+function sameCanonicalRules(saved: readonly string[], wanted: readonly string[]): boolean {
+  if (saved.length !== wanted.length) return false;
+  for (let i = 0; i < saved.length; i++) if (saved[i] !== wanted[i] && canonicalRule(saved[i]!) !== canonicalRule(wanted[i]!)) return false;
+  return true;
+}
+
+/**
+ * A rule line (`-A CHAIN …`) in a form that its restore input and iptables-save's listing of it
+ * share: iptables-save reorders options (addresses and protocol first), prints probabilities with
+ * 11 decimals, MARK's --or-mark/--xor-mark as --set-xmark, and recent's default mask and source.
+ * The form is the sorted list of option clauses (an option, its `!`, and its values); pure.
+ */
+export function canonicalRule(line: string): string {
+  const tokens: { text: string; quoted: boolean }[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (let m = re.exec(line); m; m = re.exec(line)) tokens.push(m[1] !== undefined ? { text: m[1], quoted: true } : { text: m[2]!, quoted: false });
+  const clauses: string[][] = [];
+  let negate = false;
+  for (let i = 2; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!t.quoted && t.text === '!') { negate = true; continue; }
+    if (!t.quoted && t.text.startsWith('-')) {
+      clauses.push([negate ? `!${t.text}` : t.text]);
+      negate = false;
+    } else if (clauses.length) {
+      clauses[clauses.length - 1]!.push(t.text);
+    } else {
+      clauses.push([t.text]);
+    }
+  }
+  const out: string[] = [];
+  for (const c of clauses) {
+    const [opt, ...values] = c;
+    if (opt === '--probability' && values.length === 1) out.push(`${opt} ${Number(values[0]).toFixed(5)}`);
+    else if (opt === '--or-mark' && values.length === 1) out.push(`--set-xmark ${values[0]}/${values[0]}`);
+    else if (opt === '--xor-mark' && values.length === 1) out.push(`--set-xmark ${values[0]}/0x0`);
+    else if ((opt === '--mask' && values[0] === '255.255.255.255') || opt === '--rsource') continue;
+    else out.push(c.join(' '));
+  }
+  return out.sort().join('\n');
 }
 
 function sameRules(a: readonly string[] | undefined, b: readonly string[]): boolean {

@@ -101,7 +101,7 @@ export function proxier(deps: ProxierDeps): Proxier {
       const inputs = { services: serviceCache.list(), slices: sliceCache.list() };
       const next = renderRules(inputs.services, inputs.slices, deps.node);
       const saved = await saving;
-      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit });
+      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true });
       await applyRestore(text, deps.exec, signal, tools);
       applied = next;
       appliedInputs = inputs;
