@@ -95,22 +95,42 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticator 
   const caHash = caCertHash(config.caCertPem);
   const tokens = (config.staticTokens ?? []).map((t) => ({ secret: digest(parseJoinToken(t.token).secret), user: t.user }));
 
+  /**
+   * A connection's peer certificate never changes: what it proves (its user, or nothing) is worked
+   * out once per TLS socket, not parsed and verified again on every request; the validity window
+   * is still checked each time.
+   */
+  const bySocket = new WeakMap<object, { user?: UserInfo; notBefore: number; notAfter: number }>();
+
   /** The certificate's user, undefined when none was presented; throws 401 when it does not verify. */
   function fromClientCertificate(req: AuthnRequest): UserInfo | undefined {
     const socket = req.socket as Partial<TlsPeer>;
     if (typeof socket.getPeerCertificate !== 'function') return undefined;
-    const peer = socket.getPeerCertificate(false) as { raw?: Buffer };
-    if (!peer?.raw) return undefined;
-    const cert = new X509Certificate(peer.raw);
+    let known = bySocket.get(socket);
+    if (!known) {
+      known = verifyPeer(socket as TlsPeer);
+      bySocket.set(socket, known);
+    }
+    if (!known.user) return undefined;
     const now = clock.now();
+    if (!(known.notBefore <= now && now <= known.notAfter)) throw unauthorized();
+    return { username: known.user.username, groups: [...known.user.groups] };
+  }
+
+  function verifyPeer(socket: TlsPeer): { user?: UserInfo; notBefore: number; notAfter: number } {
+    const peer = socket.getPeerCertificate(false) as { raw?: Buffer };
+    if (!peer?.raw) return { notBefore: 0, notAfter: 0 };
+    const cert = new X509Certificate(peer.raw);
     const verified = cert.checkIssued(ca) && cert.verify(ca.publicKey)
-      && Date.parse(cert.validFrom) <= now && now <= Date.parse(cert.validTo)
       && (cert.keyUsage === undefined || cert.keyUsage.includes('1.3.6.1.5.5.7.3.2'));
-    if (!verified) throw unauthorized();
     const attributes = subjectAttributes(cert.subject);
     const cn = attributes.find(([k]) => k === 'CN')?.[1];
-    if (!cn) throw unauthorized();
-    return { username: cn, groups: attributes.filter(([k]) => k === 'O').map(([, v]) => v) };
+    // A certificate that does not verify (or names nobody) is refused on every request of the connection.
+    if (!verified || !cn) return { user: { username: '', groups: [] }, notBefore: Infinity, notAfter: -Infinity };
+    return {
+      user: { username: cn, groups: attributes.filter(([k]) => k === 'O').map(([, v]) => v) },
+      notBefore: Date.parse(cert.validFrom), notAfter: Date.parse(cert.validTo),
+    };
   }
 
   function fromStaticToken(token: string): UserInfo | undefined {
