@@ -9,7 +9,7 @@ import type { IptablesTools } from './apply.js';
 import { applyRestore, nftTools, planRestore, proxyChainsPerCommit, saveTables } from './apply.js';
 import { boundedFrequencyRunner } from './bounded-frequency-runner.js';
 import type { NodeNetConfig, RuleSet } from './rules.js';
-import { jumpRules, renderRules } from './rules.js';
+import { jumpRules, renderCache, renderRules } from './rules.js';
 import type { ServiceObject } from '../api/resources/core/services.js';
 import type { EndpointSliceObject } from '../api/resources/discovery/endpoint-slices.js';
 import { readyRoutedIPs } from './drain.js';
@@ -71,6 +71,8 @@ export function proxier(deps: ProxierDeps): Proxier {
   const fullSyncPeriodMs = deps.fullSyncPeriodMs ?? 3_600_000;
   let applied: RuleSet | undefined;
   let lastFullSync = -Infinity;
+  /** Unchanged Services and slices are not re-derived from one sync to the next. */
+  const memo = renderCache();
   /** The inputs of the rules last written (what the kernel holds), for drain checks. */
   let appliedInputs: { services: readonly ServiceObject[]; slices: readonly EndpointSliceObject[] } | undefined;
   const drainWaiters = new Set<{ ips: readonly string[]; resolve(): void }>();
@@ -99,7 +101,7 @@ export function proxier(deps: ProxierDeps): Proxier {
       const saving = full ? saveTables(deps.exec, signal, tools) : undefined;
       saving?.catch(() => undefined);
       const inputs = { services: serviceCache.list(), slices: sliceCache.list() };
-      const next = renderRules(inputs.services, inputs.slices, deps.node);
+      const next = renderRules(inputs.services, inputs.slices, deps.node, memo);
       const saved = await saving;
       const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true });
       await applyRestore(text, deps.exec, signal, tools);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatRestore, jumpRules, probability, renderRules } from './rules.js';
+import { formatRestore, jumpRules, probability, renderCache, renderRules } from './rules.js';
 import type { RuleSet } from './rules.js';
 import { testService as svc, testSlice as slice, testEndpoint as ep } from './testing.js';
 import { isOwnedChain } from './chain-names.js';
@@ -199,4 +199,36 @@ test('large clusters leave per-endpoint comments out', () => {
   const set = renderRules([svc('default', 'big', { clusterIP: '10.43.2.1' })], [slice('default', 'big', many)], node);
   const sep = set.nat.find((c) => c.name.startsWith('K8TS-SEP-'))!;
   assert.doesNotMatch(sep.rules.join('\n'), /comment/);
+});
+
+test('a render cache changes nothing in the output across changes of Services and slices, and reuses unchanged work', () => {
+  const cache = renderCache();
+  let svcs = [...services];
+  let eps = [...slices];
+  const check = (what: string) => assert.equal(formatRestore(renderRules(svcs, eps, node, cache)), formatRestore(renderRules(svcs, eps, node)), what);
+  check('first render');
+  assert.equal(formatRestore(renderRules(svcs, eps, node, cache)), golden, 'the golden ruleset from the cache');
+  const webPorts = cache.ports.get(services[0]!);
+  check('nothing changed');
+  assert.equal(cache.ports.get(services[0]!), webPorts, 'unchanged Service: same ports');
+  eps = eps.map((s) => (s.metadata.name === 'web-abcde' ? { ...s, endpoints: [ep('10.42.0.5', 'node-a', { ready: false, serving: true, terminating: true }), ep('10.42.1.7', 'node-b')] } : s));
+  check('an endpoint turned terminating');
+  eps = [...eps, slice('default', 'web', [ep('10.42.2.9', 'node-b')], undefined, 'fghij')];
+  check('a second slice for web');
+  eps = eps.filter((s) => s.metadata.name !== 'lb-abcde');
+  check('a slice removed: lb has no endpoints');
+  svcs = svcs.map((s) => (s.metadata.name === 'np' ? svc('default', 'np', { type: 'NodePort', clusterIP: '10.43.0.21', ports: [{ name: '', port: 8080, protocol: 'TCP', nodePort: 31001 }] }) : s));
+  check('a nodePort changed');
+  svcs = svcs.filter((s) => s.metadata.name !== 'sticky');
+  check('a Service removed');
+  const many = Array.from({ length: 1001 }, (_, i) => ep(`10.42.${i >> 8}.${(i & 255) + 1}`));
+  eps = [...eps, slice('default', 'big', many)];
+  svcs = [...svcs, svc('default', 'big', { clusterIP: '10.43.2.1' })];
+  check('large cluster mode switches on: every port re-renders without comments');
+  check('and stays');
+  check2();
+  function check2() {
+    const other = { ...node, nodeName: 'node-b' };
+    assert.equal(formatRestore(renderRules(svcs, eps, other, cache)), formatRestore(renderRules(svcs, eps, other)), 'another node config');
+  }
 });

@@ -6,7 +6,8 @@ import {
   proxyFirewallChain, localnetFirewallChain,
 } from './chain-names.js';
 import type { EndpointInfo, ServicePortInfo } from './service-ports.js';
-import { categorizeEndpoints, endpointsByServicePort, isExternallyAccessible, servicePortsOf } from './service-ports.js';
+import type { EndpointsCache } from './service-ports.js';
+import { categorizeEndpoints, endpointsByServicePort, endpointsCache, isExternallyAccessible, servicePortsOf } from './service-ports.js';
 
 /** What rule rendering needs to know about the node it runs on. */
 export interface NodeNetConfig {
@@ -97,6 +98,41 @@ class Table {
   }
 }
 
+/** A Table that only records what was asked of it, to be replayed into the real one. */
+class Recorder {
+  /** `[chain]` declares a chain, `[chain, line]` appends a rule line. */
+  readonly ops: [string, string?][] = [];
+  chain(name: string): void { this.ops.push([name]); }
+  add(chain: string, ...args: string[]): void {
+    this.ops.push([chain, `-A ${chain} ${args.filter((a) => a !== '').join(' ')}`]);
+  }
+  replay(into: Table): void {
+    for (const [chain, line] of this.ops) {
+      const rules = into.chain(chain);
+      if (line !== undefined) rules.push(line);
+    }
+  }
+}
+
+/** What one service port adds to the two tables. */
+interface Fragment { readonly filter: Recorder; readonly nat: Recorder }
+
+/**
+ * Memos of renderRules, owned by one caller (the proxier) across syncs: the ports of each Service
+ * object, the endpoints of each EndpointSlice object, and each service port's rules, keyed by the
+ * identity of the (immutable) informer objects they came from. The output is the same with or
+ * without it; only unchanged Services and slices are not re-derived.
+ */
+export interface RenderCache {
+  readonly ports: WeakMap<ServiceObject, ServicePortInfo[]>;
+  readonly endpoints: EndpointsCache;
+  readonly fragments: WeakMap<ServicePortInfo, { eps: readonly EndpointInfo[]; largeCluster: boolean; node: NodeNetConfig; fragment: Fragment }>;
+}
+
+export function renderCache(): RenderCache {
+  return { ports: new WeakMap(), endpoints: endpointsCache(), fragments: new WeakMap() };
+}
+
 const comment = (text: string) => `-m comment --comment "${text}"`;
 
 /**
@@ -106,7 +142,7 @@ const comment = (text: string) => `-m comment --comment "${text}"`;
  * loadBalancerSourceRanges), traffic policies Cluster/Local, ClientIP affinity, hairpin and
  * off-cluster masquerading, REJECT for Services without endpoints.
  */
-export function renderRules(services: readonly ServiceObject[], endpointSlices: readonly EndpointSliceObject[], node: NodeNetConfig): RuleSet {
+export function renderRules(services: readonly ServiceObject[], endpointSlices: readonly EndpointSliceObject[], node: NodeNetConfig, cache?: RenderCache): RuleSet {
   const mark = `0x${(1 << (node.masqueradeBit ?? 14)).toString(16).padStart(4, '0')}`;
   const localhostNodePorts = node.localhostNodePorts ?? true;
   const skipIPs = new Set(node.nodeLocalServiceIPs ?? []);
@@ -127,14 +163,31 @@ export function renderRules(services: readonly ServiceObject[], endpointSlices: 
     filter.add(localnetFirewallChain, comment('block incoming localnet connections'), '-d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP');
   }
 
-  const ports = services.flatMap(servicePortsOf).filter((sp) => !skipIPs.has(sp.clusterIP))
+  const portsOf = (svc: ServiceObject) => {
+    if (!cache) return servicePortsOf(svc);
+    let ports = cache.ports.get(svc);
+    if (!ports) cache.ports.set(svc, (ports = servicePortsOf(svc)));
+    return ports;
+  };
+  const ports = services.flatMap(portsOf).filter((sp) => !skipIPs.has(sp.clusterIP))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const endpoints = endpointsByServicePort(endpointSlices, node.nodeName);
+  const endpoints = endpointsByServicePort(endpointSlices, node.nodeName, cache?.endpoints);
   let total = 0;
   for (const sp of ports) total += endpoints.get(sp.key)?.length ?? 0;
   const largeCluster = total > largeClusterEndpoints;
 
-  for (const sp of ports) renderServicePort(sp, endpoints.get(sp.key) ?? [], { filter, nat, mark, node, largeCluster, localhostNodePorts });
+  for (const sp of ports) {
+    const eps = endpoints.get(sp.key) ?? noEndpoints;
+    const memo = cache?.fragments.get(sp);
+    let fragment = memo && memo.eps === eps && memo.largeCluster === largeCluster && memo.node === node ? memo.fragment : undefined;
+    if (!fragment) {
+      fragment = { filter: new Recorder(), nat: new Recorder() };
+      renderServicePort(sp, eps, { filter: fragment.filter, nat: fragment.nat, mark, node, largeCluster, localhostNodePorts });
+      cache?.fragments.set(sp, { eps, largeCluster, node, fragment });
+    }
+    fragment.filter.replay(filter);
+    fragment.nat.replay(nat);
+  }
 
   // Last in K8TS-SERVICES: anything addressed to this node may be a NodePort.
   nat.add(servicesChain, comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'),
@@ -150,9 +203,11 @@ export function renderRules(services: readonly ServiceObject[], endpointSlices: 
   return { filter: filter.list(), nat: nat.list() };
 }
 
+const noEndpoints: readonly EndpointInfo[] = [];
+
 interface RenderContext {
-  filter: Table;
-  nat: Table;
+  filter: Recorder;
+  nat: Recorder;
   mark: string;
   node: NodeNetConfig;
   largeCluster: boolean;
@@ -244,7 +299,7 @@ function renderServicePort(sp: ServicePortInfo, all: readonly EndpointInfo[], ct
   }
 }
 
-function endpointJumps(nat: Table, sp: ServicePortInfo, chain: string, eps: readonly EndpointInfo[], largeCluster: boolean): void {
+function endpointJumps(nat: Recorder, sp: ServicePortInfo, chain: string, eps: readonly EndpointInfo[], largeCluster: boolean): void {
   nat.chain(chain);
   const note = (ep: EndpointInfo) => (largeCluster ? '' : comment(`${sp.nameString} -> ${ep.address}`));
   if (sp.affinitySeconds) {

@@ -94,46 +94,111 @@ export function servicePortsOf(svc: ServiceObject): ServicePortInfo[] {
   });
 }
 
+/** One slice's endpoints per service port key, before merging with the other slices. */
+type SliceEndpoints = readonly (readonly [key: string, endpoints: readonly EndpointInfo[]])[];
+
 /**
- * Endpoints of every service port, from the EndpointSlices (IPv4 only; the first address of
- * each endpoint, as kube-proxy takes it), keyed by ServicePortInfo.key and sorted by address.
- * An endpoint listed by several slices is kept once, preferring a ready copy.
+ * Memo of endpointsByServicePort across calls: each slice object's endpoints, and each Service's
+ * merged lists, reused (same arrays) while the Service's slices are the same objects.
  */
-export function endpointsByServicePort(slices: readonly EndpointSliceObject[], nodeName: string): Map<string, EndpointInfo[]> {
+export interface EndpointsCache {
+  readonly slices: WeakMap<EndpointSliceObject, { nodeName: string; entries: SliceEndpoints }>;
+  /** By `namespace/service`: the slices last merged, in order, and what they gave. */
+  merged: Map<string, { nodeName: string; slices: readonly EndpointSliceObject[]; result: ReadonlyMap<string, EndpointInfo[]> }>;
+}
+
+export function endpointsCache(): EndpointsCache {
+  return { slices: new WeakMap(), merged: new Map() };
+}
+
+function sliceEndpoints(slice: EndpointSliceObject, nodeName: string): SliceEndpoints {
+  const out: [string, EndpointInfo[]][] = [];
+  const svcName = slice.metadata.labels?.[serviceNameLabel];
+  if (slice.addressType !== 'IPv4' || !svcName) return out;
+  const ns = slice.metadata.namespace ?? 'default';
+  for (const port of slice.ports ?? []) {
+    if (port.port === undefined || port.port <= 0) continue;
+    const protocol = protocols[(port.protocol ?? 'TCP') as keyof typeof protocols] ?? 'tcp';
+    const nameString = servicePortName(ns, svcName, port.name ?? '');
+    const eps: EndpointInfo[] = [];
+    for (const ep of slice.endpoints ?? []) {
+      const ip = ep.addresses?.[0];
+      if (!ip) continue;
+      const ready = ep.conditions?.ready ?? true;
+      const address = `${ip}:${port.port}`;
+      eps.push({
+        ip, port: port.port, address,
+        isLocal: !!nodeName && ep.nodeName === nodeName,
+        ready,
+        serving: ep.conditions?.serving ?? ready,
+        terminating: ep.conditions?.terminating ?? false,
+        chain: endpointChain(nameString, protocol, address),
+      });
+    }
+    out.push([`${nameString}/${protocol}`, eps]);
+  }
+  return out;
+}
+
+/** Merges slices' endpoints by key: an endpoint listed twice is kept once, preferring a ready copy; sorted by address. */
+function mergeEndpoints(perSlice: readonly SliceEndpoints[]): Map<string, EndpointInfo[]> {
   const byKey = new Map<string, Map<string, EndpointInfo>>();
-  for (const slice of slices) {
-    if (slice.addressType !== 'IPv4') continue;
-    const svcName = slice.metadata.labels?.[serviceNameLabel];
-    if (!svcName) continue;
-    const ns = slice.metadata.namespace ?? 'default';
-    for (const port of slice.ports ?? []) {
-      if (port.port === undefined || port.port <= 0) continue;
-      const protocol = protocols[(port.protocol ?? 'TCP') as keyof typeof protocols] ?? 'tcp';
-      const nameString = servicePortName(ns, svcName, port.name ?? '');
-      const key = `${nameString}/${protocol}`;
+  for (const entries of perSlice) {
+    for (const [key, list] of entries) {
       let eps = byKey.get(key);
       if (!eps) byKey.set(key, (eps = new Map()));
-      for (const ep of slice.endpoints ?? []) {
-        const ip = ep.addresses?.[0];
-        if (!ip) continue;
-        const ready = ep.conditions?.ready ?? true;
-        const address = `${ip}:${port.port}`;
-        const prior = eps.get(address);
-        if (prior?.ready && !ready) continue;
-        eps.set(address, {
-          ip, port: port.port, address,
-          isLocal: !!nodeName && ep.nodeName === nodeName,
-          ready,
-          serving: ep.conditions?.serving ?? ready,
-          terminating: ep.conditions?.terminating ?? false,
-          chain: endpointChain(nameString, protocol, address),
-        });
+      for (const ep of list) {
+        const prior = eps.get(ep.address);
+        if (prior?.ready && !ep.ready) continue;
+        eps.set(ep.address, ep);
       }
     }
   }
   const out = new Map<string, EndpointInfo[]>();
   for (const [key, eps] of byKey) out.set(key, [...eps.values()].sort((a, b) => compareAddress(a, b)));
   return out;
+}
+
+/**
+ * Endpoints of every service port, from the EndpointSlices (IPv4 only; the first address of
+ * each endpoint, as kube-proxy takes it), keyed by ServicePortInfo.key and sorted by address.
+ * An endpoint listed by several slices is kept once, preferring a ready copy. With a cache,
+ * unchanged slices are not re-read and unchanged Services keep their arrays.
+ */
+export function endpointsByServicePort(slices: readonly EndpointSliceObject[], nodeName: string, cache?: EndpointsCache): Map<string, EndpointInfo[]> {
+  if (!cache) return mergeEndpoints(slices.map((s) => sliceEndpoints(s, nodeName)));
+  const byService = new Map<string, EndpointSliceObject[]>();
+  for (const slice of slices) {
+    const svcName = slice.metadata.labels?.[serviceNameLabel];
+    if (slice.addressType !== 'IPv4' || !svcName) continue;
+    const key = `${slice.metadata.namespace ?? 'default'}/${svcName}`;
+    let list = byService.get(key);
+    if (!list) byService.set(key, (list = []));
+    list.push(slice);
+  }
+  const out = new Map<string, EndpointInfo[]>();
+  const merged: EndpointsCache['merged'] = new Map();
+  for (const [svc, svcSlices] of byService) {
+    const prior = cache.merged.get(svc);
+    let result = prior && prior.nodeName === nodeName && sameItems(prior.slices, svcSlices) ? prior.result : undefined;
+    if (!result) {
+      result = mergeEndpoints(svcSlices.map((s) => {
+        const memo = cache.slices.get(s);
+        if (memo && memo.nodeName === nodeName) return memo.entries;
+        const entries = sliceEndpoints(s, nodeName);
+        cache.slices.set(s, { nodeName, entries });
+        return entries;
+      }));
+    }
+    merged.set(svc, { nodeName, slices: svcSlices, result });
+    for (const [key, eps] of result) out.set(key, eps);
+  }
+  cache.merged = merged;
+  return out;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 function compareAddress(a: EndpointInfo, b: EndpointInfo): number {
