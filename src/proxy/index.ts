@@ -5,5 +5,6 @@ export * from './apply.js';
 export * from './bounded-frequency-runner.js';
 export * from './proxier.js';
 export * from './drain.js';
+export * from './conntrack.js';
 export * from './service-lb.js';
 export * from './cleanup.js';

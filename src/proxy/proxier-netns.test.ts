@@ -155,6 +155,31 @@ test('endpoint changes reach the rules: a not-ready endpoint stops getting traff
   assert.equal(stdout.match(/^:K8TS-SEP-/gm)?.length, 2, 'stale endpoint chains were deleted (np and lb remain)');
 });
 
+test('UDP: conntrack entries to an endpoint that stopped serving are deleted after the sync', { skip: !usable && 'needs root to create network namespaces' }, async () => {
+  const [pod1, pod2] = net!.pods;
+  const ports = [{ name: 'dns', port: 5353, protocol: 'UDP' as const }];
+  const udpSvc = svc('default', 'udp', { clusterIP: '10.43.0.31', ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 5353 }] });
+  let n = syncs.length;
+  await client.create(services, udpSvc);
+  await client.create(endpointSlices, slice('default', 'udp', [ep(pod2!.ip)], ports));
+  await waitFor('a sync', () => syncs.length > n);
+  const send = () => net!.exec(process.execPath, ['-e', "const s = require('node:dgram').createSocket('udp4'); s.send('x', 53, '10.43.0.31', () => s.close())"]);
+  const flowsTo = async () => {
+    const { stdout } = await net!.exec('conntrack', ['-L', '-p', 'udp', '--orig-dst', '10.43.0.31']).catch(() => ({ stdout: '' }));
+    return stdout;
+  };
+  await send();
+  assert.match(await flowsTo(), new RegExp(`src=${pod2!.ip.replaceAll('.', '\\.')} `), 'a flow DNATed to pod2');
+  n = syncs.length;
+  await client.update(endpointSlices, { ...client.peek(endpointSlices, 'default', 'udp-abcde')!, endpoints: [ep(pod1!.ip)] });
+  await waitFor('a sync', () => syncs.length > n);
+  await waitFor('the stale flow deleted', async () => !(await flowsTo()).includes(`src=${pod2!.ip} `), 2000);
+  await send();
+  assert.match(await flowsTo(), new RegExp(`src=${pod1!.ip.replaceAll('.', '\\.')} `), 'new traffic goes to pod1');
+  await client.delete(endpointSlices, 'default', 'udp-abcde');
+  await client.delete(services, 'default', 'udp');
+});
+
 test('cleanup removes every K8TS chain and jump and nothing else', { skip: !usable && 'needs root to create network namespaces' }, async () => {
   stop.abort();
   await Promise.all(runs);

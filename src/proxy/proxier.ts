@@ -13,6 +13,7 @@ import { jumpRules, renderCache, renderRules } from './rules.js';
 import type { ServiceObject } from '../api/resources/core/services.js';
 import type { EndpointSliceObject } from '../api/resources/discovery/endpoint-slices.js';
 import { readyRoutedIPs } from './drain.js';
+import { cleanStaleUdpFlows } from './conntrack.js';
 
 export interface ProxierDeps {
   informers: SharedInformerFactory;
@@ -30,6 +31,8 @@ export interface ProxierDeps {
   /** Delay before retrying a failed restore. Default 1 s. */
   retryMs?: number;
   tools?: IptablesTools;
+  /** Delete UDP conntrack entries to endpoints no longer serving after each sync (needs `conntrack`). Default true. */
+  conntrack?: boolean;
   clock?: Clock;
   /** Called after each successful sync (benchmarks, tests). */
   onSync?(info: SyncInfo): void;
@@ -105,6 +108,12 @@ export function proxier(deps: ProxierDeps): Proxier {
       const saved = await saving;
       const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true });
       await applyRestore(text, deps.exec, signal, tools);
+      if (deps.conntrack ?? true) {
+        await cleanStaleUdpFlows(deps.exec, inputs.services, inputs.slices, deps.node, signal, memo.endpoints).catch((err: unknown) => {
+          if (signal.aborted) throw err;
+          log.warn('deleting stale UDP conntrack entries failed', { err });
+        });
+      }
       applied = next;
       appliedInputs = inputs;
       if (full) lastFullSync = clock.now();
