@@ -1,9 +1,9 @@
 import type { ServiceObject } from '../api/resources/core/services.js';
 import type { EndpointSliceObject } from '../api/resources/discovery/endpoint-slices.js';
 import type { Exec } from '../network/exec.js';
-import type { NodeNetConfig } from './rules.js';
-import type { EndpointsCache } from './service-ports.js';
-import { endpointsByServicePort, servicePortsOf } from './service-ports.js';
+import type { NodeNetConfig, RenderCache } from './rules.js';
+import { cachedServicePorts } from './rules.js';
+import { endpointsByServicePort } from './service-ports.js';
 
 /** One UDP flow as `conntrack -L` lists it: where it was sent, and who answers (after DNAT). */
 export interface ConntrackFlow {
@@ -41,15 +41,15 @@ export function parseConntrackList(text: string): ConntrackFlow[] {
  * keeps sending to a removed pod until the entry times out. Traffic policies and terminating
  * state are not looked at, so that existing flows behave as TCP connections do. Pure.
  */
-export function staleUdpFlows(services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, flows: readonly ConntrackFlow[], cache?: EndpointsCache): ConntrackFilter[] {
+export function staleUdpFlows(services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, flows: readonly ConntrackFlow[], cache?: RenderCache): ConntrackFilter[] {
   const skipIPs = new Set(node.nodeLocalServiceIPs ?? []);
   const byFrontend = new Map<string, Set<string>>();
   const byNodePort = new Map<number, Set<string>>();
   let endpoints: Map<string, { ip: string; serving: boolean }[]> | undefined;
   for (const svc of services) {
-    for (const sp of servicePortsOf(svc)) {
+    for (const sp of cachedServicePorts(svc, cache)) {
       if (sp.protocol !== 'udp' || skipIPs.has(sp.clusterIP)) continue;
-      endpoints ??= endpointsByServicePort(slices, node.nodeName, cache);
+      endpoints ??= endpointsByServicePort(slices, node.nodeName, cache?.endpoints);
       const serving = new Set((endpoints.get(sp.key) ?? []).filter((e) => e.serving).map((e) => e.ip));
       if (serving.size === 0) continue;
       for (const ip of [sp.clusterIP, ...sp.loadBalancerIPs, ...sp.externalIPs]) byFrontend.set(`${ip}:${sp.port}`, serving);
@@ -69,9 +69,9 @@ export function staleUdpFlows(services: readonly ServiceObject[], slices: readon
 }
 
 /** True when any Service has a UDP port the proxy programs (else there is nothing to list). */
-export function hasUdpServicePorts(services: readonly ServiceObject[], node: NodeNetConfig): boolean {
+export function hasUdpServicePorts(services: readonly ServiceObject[], node: NodeNetConfig, cache?: RenderCache): boolean {
   const skipIPs = new Set(node.nodeLocalServiceIPs ?? []);
-  return services.some((svc) => servicePortsOf(svc).some((sp) => sp.protocol === 'udp' && !skipIPs.has(sp.clusterIP)));
+  return services.some((svc) => cachedServicePorts(svc, cache).some((sp) => sp.protocol === 'udp' && !skipIPs.has(sp.clusterIP)));
 }
 
 /** `conntrack -D` arguments for one filter. */
@@ -83,8 +83,8 @@ export function conntrackDeleteArgs(f: ConntrackFilter): string[] {
  * Lists UDP flows and deletes the stale ones; returns how many filters were applied. A filter
  * that matched nothing (the flow ended meanwhile) is not an error.
  */
-export async function cleanStaleUdpFlows(exec: Exec, services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, signal?: AbortSignal, cache?: EndpointsCache): Promise<number> {
-  if (!hasUdpServicePorts(services, node)) return 0;
+export async function cleanStaleUdpFlows(exec: Exec, services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, signal?: AbortSignal, cache?: RenderCache): Promise<number> {
+  if (!hasUdpServicePorts(services, node, cache)) return 0;
   const { stdout } = await exec('conntrack', ['-L', '-p', 'udp'], { signal });
   const filters = staleUdpFlows(services, slices, node, parseConntrackList(stdout), cache);
   for (const f of filters) {

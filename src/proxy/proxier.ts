@@ -109,7 +109,7 @@ export function proxier(deps: ProxierDeps): Proxier {
       const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true });
       await applyRestore(text, deps.exec, signal, tools);
       if (deps.conntrack ?? true) {
-        await cleanStaleUdpFlows(deps.exec, inputs.services, inputs.slices, deps.node, signal, memo.endpoints).catch((err: unknown) => {
+        await cleanStaleUdpFlows(deps.exec, inputs.services, inputs.slices, deps.node, signal, memo).catch((err: unknown) => {
           if (signal.aborted) throw err;
           log.warn('deleting stale UDP conntrack entries failed', { err });
         });

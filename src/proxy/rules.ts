@@ -133,6 +133,14 @@ export function renderCache(): RenderCache {
   return { ports: new WeakMap(), endpoints: endpointsCache(), fragments: new WeakMap() };
 }
 
+/** servicePortsOf, remembered per Service object when a cache is given. */
+export function cachedServicePorts(svc: ServiceObject, cache?: RenderCache): ServicePortInfo[] {
+  if (!cache) return servicePortsOf(svc);
+  let ports = cache.ports.get(svc);
+  if (!ports) cache.ports.set(svc, (ports = servicePortsOf(svc)));
+  return ports;
+}
+
 const comment = (text: string) => `-m comment --comment "${text}"`;
 
 /**
@@ -163,13 +171,7 @@ export function renderRules(services: readonly ServiceObject[], endpointSlices: 
     filter.add(localnetFirewallChain, comment('block incoming localnet connections'), '-d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP');
   }
 
-  const portsOf = (svc: ServiceObject) => {
-    if (!cache) return servicePortsOf(svc);
-    let ports = cache.ports.get(svc);
-    if (!ports) cache.ports.set(svc, (ports = servicePortsOf(svc)));
-    return ports;
-  };
-  const ports = services.flatMap(portsOf).filter((sp) => !skipIPs.has(sp.clusterIP))
+  const ports = services.flatMap((svc) => cachedServicePorts(svc, cache)).filter((sp) => !skipIPs.has(sp.clusterIP))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const endpoints = endpointsByServicePort(endpointSlices, node.nodeName, cache?.endpoints);
   let total = 0;
