@@ -1,7 +1,10 @@
 /**
- * Service proxy rule sync with 1,000 Services × 10 endpoints: pure render time, a full sync
- * (iptables-save, plan, one iptables-nft-restore) and a partial sync after one endpoint change,
- * applied inside a network namespace created for the run (the host's tables are never touched).
+ * Service proxy rule sync with 1,000 Services × 10 endpoints, inside a network namespace created
+ * for the run (the host's tables are never touched): pure render time; a first full sync
+ * (iptables-save while rendering, plan, iptables-nft-restore in dependency-ordered sections) and
+ * a full resync over rules already present (intact chains left alone); a partial sync after one
+ * endpoint change; and the whole path in a running proxier, from an EndpointSlice update to the
+ * sync that applied it.
  */
 import { renderCache, renderRules } from '../src/proxy/rules.js';
 import { jumpRules } from '../src/proxy/rules.js';

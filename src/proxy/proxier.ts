@@ -61,8 +61,12 @@ export interface Proxier {
 /**
  * The service proxy of one node (kube-proxy, iptables mode): Service and EndpointSlice events
  * only mark the state dirty; once both caches have synced, one bounded-frequency runner renders
- * the whole ruleset and applies what changed in one `iptables-restore --noflush`. A failed
- * restore is retried, and the retry is a full sync.
+ * the whole ruleset (re-deriving only what changed, through a render cache) and applies the
+ * chains that changed in one `iptables-restore --noflush` (split into dependency-ordered
+ * COMMITs when more than proxyChainsPerCommit chains change). Full syncs (the first, hourly,
+ * after a failure) compare every chain with iptables-save and rewrite only those that differ,
+ * delete stale chains and restore missing jumps. After each sync, waiters on drained endpoints
+ * are released and stale UDP conntrack entries deleted.
  */
 export function proxier(deps: ProxierDeps): Proxier {
   const log = deps.log.child({ component: 'proxy' });
@@ -108,22 +112,23 @@ export function proxier(deps: ProxierDeps): Proxier {
       const saved = await saving;
       const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true });
       await applyRestore(text, deps.exec, signal, tools);
+      applied = next;
+      appliedInputs = inputs;
+      if (full) lastFullSync = clock.now();
+      for (const w of drainWaiters) if (drained(w.ips)) w.resolve();
       if (deps.conntrack ?? true) {
         await cleanStaleUdpFlows(deps.exec, inputs.services, inputs.slices, deps.node, signal, memo).catch((err: unknown) => {
           if (signal.aborted) throw err;
           log.warn('deleting stale UDP conntrack entries failed', { err });
         });
       }
-      applied = next;
-      appliedInputs = inputs;
-      if (full) lastFullSync = clock.now();
-      for (const w of drainWaiters) if (drained(w.ips)) w.resolve();
       const info = { full, ms: performance.now() - started, lines: text ? text.split('\n').length - 1 : 0 };
       log.debug('synced proxy rules', { ...info });
       deps.onSync?.(info);
     } catch (err) {
       if (signal.aborted) throw err;
-      // What the kernel holds is unknown now: the retry rewrites everything.
+      // What the kernel holds is unknown now: the retry is a full sync, which compares every
+      // chain with iptables-save and rewrites those that differ.
       applied = undefined;
       log.error('syncing proxy rules failed', { err, full });
       runner.retryAfter(deps.retryMs ?? 1000);
