@@ -151,7 +151,8 @@ function jumpTarget(rule: string): string | undefined {
 function savedRulesByChain(t: SavedTable): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const r of t.rules) {
-    const chain = r.slice(3, r.indexOf(' ', 3));
+    const end = r.indexOf(' ', 3);
+    const chain = end < 0 ? r.slice(3) : r.slice(3, end);
     let list = out.get(chain);
     if (!list) out.set(chain, (list = []));
     list.push(r);
