@@ -28,6 +28,13 @@ export interface SpdySessionOptions {
 const maxDataChunk = 32 * 1024;
 /** A stream holding this much unread data pauses the whole socket until it is read. */
 const pauseThreshold = 4 * 1024 * 1024;
+/**
+ * Received bytes acknowledged with one WINDOW_UPDATE (half of SPDY/3.1's 64 KiB initial window).
+ * Acknowledging every DATA frame leaves frames the peer may never read when it closes right
+ * after its last write — and a socket closed with unread input sends RST, which can discard
+ * that last write (a command's exit status) before we read it.
+ */
+const windowUpdateThreshold = 32 * 1024;
 
 interface StreamHost {
   sendData(id: number, data: Buffer, fin: boolean, cb: (err?: Error | null) => void): void;
@@ -126,6 +133,9 @@ export class SpdySession extends EventEmitter {
   readonly #streams = new Map<number, SpdyStream>();
   readonly #pending = new Map<number, { resolve(s: SpdyStream): void; reject(e: Error): void; stream: SpdyStream }>();
   #chain: Promise<void> = Promise.resolve();
+  /** Bytes received and not yet acknowledged, per stream and for the session. */
+  readonly #unacked = new Map<number, number>();
+  #sessionUnacked = 0;
   #nextId: number;
   #lastPeerId = 0;
   #pausedByUs = false;
@@ -226,9 +236,21 @@ export class SpdySession extends EventEmitter {
           this.#socket.pause();
         }
         // The peer may honour windows even though we do not enforce ours: keep them open.
-        if (frame.data.length) {
-          this.#send({ type: 'windowUpdate', streamId: frame.streamId, delta: frame.data.length });
-          this.#send({ type: 'windowUpdate', streamId: 0, delta: frame.data.length });
+        if (frame.fin) {
+          this.#unacked.delete(frame.streamId);
+        } else if (frame.data.length) {
+          const streamUnacked = (this.#unacked.get(frame.streamId) ?? 0) + frame.data.length;
+          if (streamUnacked >= windowUpdateThreshold) {
+            this.#send({ type: 'windowUpdate', streamId: frame.streamId, delta: streamUnacked });
+            this.#unacked.delete(frame.streamId);
+          } else {
+            this.#unacked.set(frame.streamId, streamUnacked);
+          }
+        }
+        this.#sessionUnacked += frame.data.length;
+        if (this.#sessionUnacked >= windowUpdateThreshold) {
+          this.#send({ type: 'windowUpdate', streamId: 0, delta: this.#sessionUnacked });
+          this.#sessionUnacked = 0;
         }
         return;
       }
