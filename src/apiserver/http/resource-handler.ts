@@ -63,8 +63,19 @@ const patchTypes: Record<string, PatchKind> = {
 /** Serves every request under /api and /apis that names a resource. */
 export function resourceHandler(deps: ResourceHandlerDeps) {
   const { index, rest, clock } = deps;
-  /** JSON of shared watch-event objects, written once for every watcher. */
-  const serialized = new WeakMap<object, string>();
+  /**
+   * JSON of shared watch-event objects, written once for every watcher. Watchers get an event in
+   * the same turn, so the JSON is kept for that turn only: the objects themselves live on in the
+   * watch cache, and their JSON must not (it would double the memory of every watched object).
+   */
+  let serialized = new WeakMap<object, string>();
+  let forgetScheduled = false;
+  const remember = (object: object, json: string) => {
+    serialized.set(object, json);
+    if (forgetScheduled) return;
+    forgetScheduled = true;
+    setImmediate(() => { serialized = new WeakMap(); forgetScheduled = false; });
+  };
 
   /** An Upgrade request for a resource path: only streaming subresources take one. */
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
@@ -255,7 +266,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       let json = typeof object === 'object' && object !== null ? serialized.get(object) : undefined;
       if (json === undefined) {
         json = JSON.stringify(object);
-        if (view.view === 'Object' && typeof object === 'object' && object !== null) serialized.set(object, json);
+        if (view.view === 'Object' && typeof object === 'object' && object !== null) remember(object, json);
       }
       res.write(`{"type":${JSON.stringify(e.type)},"object":${json}}\n`);
     };
