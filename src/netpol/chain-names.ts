@@ -1,4 +1,5 @@
 import { hash16 } from '../proxy/index.js';
+import { networkPolicyChain } from '../proxy/chain-names.js';
 
 /**
  * Network policy chains of the filter table. The root chain is jumped to from the top of
@@ -7,7 +8,7 @@ import { hash16 } from '../proxy/index.js';
  * prefix plus a hash of the object's identity, as the proxy names its chains, so names stay
  * within iptables' 28 characters.
  */
-export const netpolChain = 'K8TS-NETPOL';
+export const netpolChain = networkPolicyChain;
 export const netpolPrefix = 'K8TS-NP-';
 export const ingressChain = 'K8TS-NP-INGRESS';
 export const egressChain = 'K8TS-NP-EGRESS';

@@ -174,3 +174,19 @@ test('keepIntactChains: a full sync leaves out chains iptables-save shows as wan
   const missing = parseSave('*nat\n:K8TS-SERVICES - [0:0]\n-A K8TS-SERVICES -d 10.43.0.1/32 -j K8TS-SVC-AAAA\nCOMMIT\n');
   assert.match(planRestore({ filter: [{ name: 'K8TS-SERVICES', rules: [] }], nat: [] }, { saved: missing, keepIntactChains: true }), /^\*filter\n:K8TS-SERVICES/, 'a chain missing from the kernel is written, even empty');
 });
+
+test('missing jumps go below the network policy jump that leads FORWARD', () => {
+  const saved = parseSave([
+    '*filter', ':FORWARD ACCEPT [0:0]', ':K8TS-NETPOL - [0:0]',
+    '-A FORWARD -m comment --comment "k8ts network policy" -j K8TS-NETPOL', '-A FORWARD -j ACCEPT', 'COMMIT', '',
+  ].join('\n'));
+  const next = { filter: [], nat: [] };
+  const jumps = [
+    { table: 'filter' as const, chain: 'FORWARD' as const, target: 'K8TS-A', args: '' },
+    { table: 'filter' as const, chain: 'FORWARD' as const, target: 'K8TS-B', args: '' },
+  ];
+  const withNetpol = planRestore(next, { saved, jumps, keepFirst: ['K8TS-NETPOL'] });
+  assert.match(withNetpol, /^-I FORWARD 2 -j K8TS-B\n-I FORWARD 2 -j K8TS-A$/m);
+  const without = planRestore(next, { saved, jumps });
+  assert.match(without, /^-I FORWARD 1 -j K8TS-B\n-I FORWARD 1 -j K8TS-A$/m);
+});

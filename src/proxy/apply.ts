@@ -54,6 +54,24 @@ export interface PlanOptions {
    * every wanted chain is rewritten, as kube-proxy's full sync does.
    */
   keepIntactChains?: boolean;
+  /**
+   * Chains whose jumps must stay above ours in a built-in chain (network policy's, which must
+   * see pod traffic before the proxy's forwarding accepts it): missing jumps are inserted
+   * below the leading run of jumps to these chains that `saved` shows.
+   */
+  keepFirst?: readonly string[];
+}
+
+/** 1 + the number of rules at the top of `chain` in `saved` that jump to one of `first`. */
+function insertPosition(saved: SavedTable | undefined, chain: string, first: readonly string[]): number {
+  if (!saved || first.length === 0) return 1;
+  let n = 0;
+  for (const rule of saved.rules) {
+    if (!rule.startsWith(`-A ${chain} `)) continue;
+    if (!first.some((f) => rule.endsWith(` -j ${f}`) || rule.includes(` -j ${f} `))) break;
+    n++;
+  }
+  return n + 1;
 }
 
 /** The proxy's section size for large restores (see PlanOptions.chainsPerCommit): measured best between 50 and 200. */
@@ -84,8 +102,9 @@ export function planRestore(next: RuleSet, opts: PlanOptions = {}): RestoreText 
       ? (opts.jumps ?? []).filter((j) => j.table === table && !hasJump(opts.saved![table], j))
       : [];
     if (changed.length === 0 && stale.size === 0 && missingJumps.length === 0) continue;
-    // Inserted at position 1 in reverse, so that the jumps end up in their listed order.
-    const jumpLines = [...missingJumps].reverse().map((j) => `-I ${j.chain} 1 ${j.args ? j.args + ' ' : ''}-j ${j.target}`);
+    // Inserted at one position in reverse, so that the jumps end up in their listed order.
+    const jumpLines = [...missingJumps].reverse()
+      .map((j) => `-I ${j.chain} ${insertPosition(savedTable, j.chain, opts.keepFirst ?? [])} ${j.args ? j.args + ' ' : ''}-j ${j.target}`);
     const staleSorted = [...stale].sort();
     const limit = opts.chainsPerCommit ?? Infinity;
     if (changed.length + stale.size <= limit) {

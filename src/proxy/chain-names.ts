@@ -13,6 +13,8 @@ export const nodePortsChain = 'K8TS-NODEPORTS';
 export const postroutingChain = 'K8TS-POSTROUTING';
 export const markMasqChain = 'K8TS-MARK-MASQ';
 export const forwardChain = 'K8TS-FORWARD';
+/** Network policy's root chain (src/netpol): its jump stays above the proxy's in FORWARD. */
+export const networkPolicyChain = 'K8TS-NETPOL';
 export const proxyFirewallChain = 'K8TS-PROXY-FIREWALL';
 /** Blocks off-host packets to 127/8, the guard that goes with route_localnet (localhost NodePorts). */
 export const localnetFirewallChain = 'K8TS-FIREWALL';

@@ -14,6 +14,7 @@ import type { ServiceObject } from '../api/resources/core/services.js';
 import type { EndpointSliceObject } from '../api/resources/discovery/endpoint-slices.js';
 import { readyRoutedIPs } from './drain.js';
 import { cleanStaleUdpFlows } from './conntrack.js';
+import { networkPolicyChain } from './chain-names.js';
 
 export interface ProxierDeps {
   informers: SharedInformerFactory;
@@ -110,7 +111,7 @@ export function proxier(deps: ProxierDeps): Proxier {
       const inputs = { services: serviceCache.list(), slices: sliceCache.list() };
       const next = renderRules(inputs.services, inputs.slices, deps.node, memo);
       const saved = await saving;
-      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true });
+      const text = planRestore(next, { previous: full ? undefined : applied, saved, jumps, chainsPerCommit: proxyChainsPerCommit, keepIntactChains: true, keepFirst: [networkPolicyChain] });
       await applyRestore(text, deps.exec, signal, tools);
       applied = next;
       appliedInputs = inputs;
