@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { ResourceDefinition } from '../../api/resource.js';
 import { apiVersionOf } from '../../api/types.js';
+import { cloneJson } from '../../api/patch/json-value.js';
 import type { KeyValue } from '../../storage/store.js';
 
 const encoder = new TextEncoder();
@@ -38,7 +39,8 @@ export class ObjectCodec {
  * `owned`: `stored` is the caller's own fresh object (just decoded), converted in place.
  */
 export function fromStorage(def: ResourceDefinition, stored: KubeObject, owned = false): KubeObject {
-  const copy = owned ? stored : structuredClone(stored);
+  // Stored objects are plain JSON (decoded bytes): a JSON copy, several times faster than structuredClone.
+  const copy = owned ? stored : cloneJson(stored);
   const out = def.conversion && def.storage.version !== def.version ? def.conversion.fromStorage(copy) : copy;
   out.apiVersion = apiVersionOf(def.group, def.version);
   out.kind = def.kind;

@@ -13,6 +13,7 @@ import type { Store } from '../../storage/store.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue } from '../../storage/store.js';
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
+import { cloneJson } from '../../api/patch/json-value.js';
 import { type ObjectCodec, fromStorage, toStorage } from './codec.js';
 import type { CacheEvent, ObjectCache } from './object-cache.js';
 import type { ObjectValidator } from './validation.js';
@@ -289,7 +290,7 @@ export class RestStorage {
       }
       let next: KubeObject;
       try {
-        next = await mutate(structuredClone(current));
+        next = await mutate(cloneJson(current));
       } catch (err) {
         if (fromCache && await this.#stale(key, revision)) continue;
         throw err;
@@ -367,7 +368,7 @@ export class RestStorage {
       const attrs: AdmissionAttributes = { operation: 'DELETE', def, namespace, name, old: current, ctx };
       await this.deps.admission.validate(attrs);
 
-      const next = structuredClone(current);
+      const next = cloneJson(current);
       const nm = next.metadata;
       let finalizers = [...(nm.finalizers ?? [])];
       const policy = p.propagationPolicy;
@@ -404,7 +405,7 @@ export class RestStorage {
           await this.deps.cache.waitForRevision(revision, ctx.signal);
           return this.#deleted(def, this.deps.codec.decode(last), revision);
         }
-        const written = await store.update(key, this.deps.codec.encode(key, toStorage(def, structuredClone(next))), kv.modRevision);
+        const written = await store.update(key, this.deps.codec.encode(key, toStorage(def, cloneJson(next))), kv.modRevision);
         await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
         return fromStorage(def, this.deps.codec.decode(written), true);
       } catch (err) {
@@ -494,7 +495,7 @@ export class RestStorage {
     if (subresource === 'status') {
       // /status writes change only the status (and managedFields); everything else is kept.
       const status = fieldsOf(next).status;
-      const kept = structuredClone(current);
+      const kept = cloneJson(current);
       const km = fieldsOf(kept);
       if (status === undefined) delete km.status; else km.status = status;
       kept.metadata.managedFields = nm.managedFields;
@@ -507,7 +508,7 @@ export class RestStorage {
     }
     if (subresource === 'finalize') {
       const spec = fieldsOf(next).spec;
-      const kept = structuredClone(current);
+      const kept = cloneJson(current);
       fieldsOf(kept).spec = spec;
       Object.keys(next).forEach((k) => delete (next as unknown as Record<string, unknown>)[k]);
       Object.assign(next, kept);
