@@ -58,6 +58,41 @@ function sqliteSuite(driver: SqliteDriverName): void {
       }
     });
 
+    it('writes are acknowledged after their WAL sync, in order; watchers started meanwhile see each revision once', async () => {
+      const tmp = tempDir();
+      const store = openSqliteStore({ path: join(tmp.dir, 'state.db'), replayPageSize: 5 });
+      const ac = new AbortController();
+      try {
+        const acked: number[] = [];
+        const writes: Promise<unknown>[] = [];
+        const watches: Promise<number[]>[] = [];
+        const follow = async (): Promise<number[]> => {
+          const seen: number[] = [];
+          for await (const ev of store.watch('/sync/', 0, ac.signal)) {
+            seen.push(ev.revision);
+            if (seen.length === 200) break;
+          }
+          return seen;
+        };
+        for (let i = 0; i < 200; i++) {
+          writes.push(store.create(`/sync/k${i}`, enc.encode(String(i))).then((kv) => { acked.push(kv.modRevision); }));
+          // Watchers start while earlier batches are committed but not yet synced and published.
+          if (i % 40 === 0) {
+            await new Promise((r) => setImmediate(r));
+            watches.push(follow());
+          }
+        }
+        await Promise.all(writes);
+        assert.deepEqual(acked, [...acked].sort((a, b) => a - b), 'acknowledged out of commit order');
+        const expected = Array.from({ length: 200 }, (_, i) => acked[0]! + i);
+        for (const seen of await Promise.all(watches)) assert.deepEqual(seen, expected);
+      } finally {
+        ac.abort();
+        await store.close();
+        tmp.remove();
+      }
+    });
+
     it('reopening a file resumes revisions, data and the compaction mark', async () => {
       const tmp = tempDir();
       try {
