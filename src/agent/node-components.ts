@@ -47,7 +47,7 @@ export function nodeNetworkComponent(opts: NodeNetworkOptions) {
       const log = ctx.log;
       const proxy = proxier({
         informers: ctx.informers, exec: execFile, log,
-        node: { nodeName: ctx.nodeName, nodeIPs: [ctx.nodeIp], clusterCidr: opts.clusterCidr, nodeLocalServiceIPs: [ctx.clusterDns] },
+        node: { nodeName: ctx.nodeName, nodeIPs: [ctx.nodeIp], clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, nodeLocalServiceIPs: [ctx.clusterDns] },
       });
       // A deleted pod gets SIGTERM only once this node's rules stop sending it new connections.
       ctx.setBeforePodStop?.((pod, s) => proxy.whenDrained((pod.status?.podIPs?.map((p) => p.ip) ?? [pod.status?.podIP]).filter((ip): ip is string => !!ip), s));

@@ -232,3 +232,13 @@ test('a render cache changes nothing in the output across changes of Services an
     assert.equal(formatRestore(renderRules(svcs, eps, other, cache)), formatRestore(renderRules(svcs, eps, other)), 'another node config');
   }
 });
+
+test('with the service CIDR known, new connections to unprogrammed service IPs are rejected last in K8TS-SERVICES', () => {
+  const rules = renderRules([svc('default', 'web', { clusterIP: '10.43.0.20', ports: [{ port: 80 }] })], [], { ...node, serviceCidr: '10.43.0.0/16' });
+  const services = rules.filter.find((c) => c.name === 'K8TS-SERVICES')!.rules;
+  assert.equal(services.at(-2), '-A K8TS-SERVICES -d 10.43.0.0/16 -p tcp -m comment --comment "k8ts unallocated or not yet programmed service IP" -m addrtype ! --dst-type LOCAL -j REJECT --reject-with tcp-reset');
+  assert.equal(services.at(-1), '-A K8TS-SERVICES -d 10.43.0.0/16 -m comment --comment "k8ts unallocated or not yet programmed service IP" -m addrtype ! --dst-type LOCAL -j REJECT --reject-with icmp-port-unreachable');
+  assert.ok(services.some((r) => r.includes('"default/web has no endpoints"') && r.endsWith('-j REJECT --reject-with tcp-reset')), 'TCP without endpoints is reset');
+  const without = renderRules([svc('default', 'web', { clusterIP: '10.43.0.20', ports: [{ port: 80 }] })], [], node);
+  assert.ok(!without.filter.find((c) => c.name === 'K8TS-SERVICES')!.rules.some((r) => r.includes('unallocated')));
+});

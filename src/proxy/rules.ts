@@ -23,6 +23,13 @@ export interface NodeNetConfig {
   localhostNodePorts?: boolean;
   /** Masquerade pod traffic leaving the cluster CIDR (the CNI bridge runs with ipMasq false); default true. */
   podEgressMasquerade?: boolean;
+  /**
+   * The service CIDR: new connections to an address in it that no Service rule DNATed are
+   * rejected at once (as kube-proxy's nftables mode does), instead of vanishing into the
+   * service sink — a client that tries a ClusterIP just before its rules exist is refused and
+   * retries, rather than waiting out a SYN retransmission on a conntrack entry without NAT.
+   */
+  serviceCidr?: string;
   /** Service IPs this node answers itself (the cluster DNS address bound on the sink bridge): never DNATed or rejected. */
   nodeLocalServiceIPs?: readonly string[];
   /** nf_conntrack_tcp_be_liberal is set: no DROP of INVALID packets. Default false. */
@@ -194,6 +201,14 @@ export function renderRules(services: readonly ServiceObject[], endpointSlices: 
   // Last in K8TS-SERVICES: anything addressed to this node may be a NodePort.
   nat.add(servicesChain, comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'),
     '-m addrtype --dst-type LOCAL', localhostNodePorts ? '' : '! -d 127.0.0.0/8', '-j', nodePortsChain);
+  if (node.serviceCidr) {
+    // TCP gets a reset: a connect() from this node learns of an ICMP error only at its SYN
+    // retransmission (the error arrives while connect holds the socket), a second later.
+    filter.add(servicesChain, '-d', node.serviceCidr, '-p tcp', comment('k8ts unallocated or not yet programmed service IP'),
+      '-m addrtype ! --dst-type LOCAL', '-j REJECT --reject-with tcp-reset');
+    filter.add(servicesChain, '-d', node.serviceCidr, comment('k8ts unallocated or not yet programmed service IP'),
+      '-m addrtype ! --dst-type LOCAL', '-j REJECT --reject-with icmp-port-unreachable');
+  }
 
   if (!node.conntrackTcpLiberal) filter.add(forwardChain, '-m conntrack --ctstate INVALID -j DROP');
   filter.add(forwardChain, comment('kubernetes forwarding rules'), '-m mark --mark', `${mark}/${mark}`, '-j ACCEPT');
@@ -233,7 +248,10 @@ function renderServicePort(sp: ServicePortInfo, all: readonly EndpointInfo[], ct
   const usesFirewall = hasAny && sp.loadBalancerIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
   const lbChain = usesFirewall ? chains.firewall : chains.external;
 
-  const internalFilter = !hasAny ? { target: 'REJECT --reject-with icmp-port-unreachable', text: `${name} has no endpoints` }
+  // TCP is refused with a reset (kube-proxy sends ICMP): a client on this node sees an ICMP
+  // error only at its SYN retransmission, a second later; a reset refuses it at once.
+  const reject = sp.protocol === 'tcp' ? 'REJECT --reject-with tcp-reset' : 'REJECT --reject-with icmp-port-unreachable';
+  const internalFilter = !hasAny ? { target: reject, text: `${name} has no endpoints` }
     : !hasInternal ? { target: 'DROP', text: `${name} has no local endpoints` } : undefined;
   const externalFilter = !hasAny ? internalFilter
     : !hasExternal ? { target: 'DROP', text: `${name} has no local endpoints` } : undefined;

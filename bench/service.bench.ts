@@ -1,0 +1,126 @@
+/**
+ * Services on a whole node (issue 5 goals), inside a test host's network namespace: the time
+ * from creating a Service (what `kubectl expose` sends) to the first answer on its ClusterIP
+ * from the node, and requests/s through the ClusterIP against straight to one pod IP (the
+ * proxy's overhead), from a load generator in the node's namespace.
+ */
+import { mkdtemp, mkdir, copyFile, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { services, pods, type PodObject, type ServiceObject } from '../src/api/resources/core/index.js';
+import { deployments } from '../src/api/resources/apps/index.js';
+import { restClient } from '../src/client/rest-client.js';
+import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
+import { cleanupK8tsNode, startK8ts } from '../test/fixtures/k8ts-process.js';
+import { createTestNetwork, type TestHost } from '../test/fixtures/netns-host.js';
+import { percentile, type Bench, type BenchRow } from './types.js';
+
+const run = promisify(execFile);
+const mainJs = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const image = 'example.com/bench-web:1';
+const ns = 'default';
+
+async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/**
+ * Requests/s for `seconds` with `conns` concurrent keep-alive clients to http://target/, run by
+ * node inside the host's namespace (so the traffic never leaves it).
+ */
+async function load(host: TestHost, target: string, seconds: number, conns: number): Promise<number> {
+  const script = `
+    const http = require('node:http');
+    const agent = new http.Agent({ keepAlive: true, maxSockets: ${conns} });
+    const end = Date.now() + ${seconds * 1000};
+    let ok = 0, failed = 0;
+    const one = () => new Promise((resolve) => {
+      const req = http.get({ host: '${target.split(':')[0]}', port: ${Number(target.split(':')[1] ?? 80)}, path: '/', agent }, (res) => {
+        res.resume(); res.on('end', () => { if (res.statusCode === 200) ok++; else failed++; resolve(); });
+      });
+      req.on('error', () => { failed++; resolve(); });
+    });
+    const worker = async () => { while (Date.now() < end) await one(); };
+    Promise.all(Array.from({ length: ${conns} }, worker)).then(() => { console.log(JSON.stringify({ ok, failed })); agent.destroy(); });
+  `;
+  const out = await host.exec(process.execPath, ['-e', script], { timeoutMs: (seconds + 30) * 1000 });
+  const { ok } = JSON.parse(out) as { ok: number; failed: number };
+  return ok / seconds;
+}
+
+const bench: Bench = async ({ quick }) => {
+  if (process.getuid?.() !== 0) return [];
+  const net = await createTestNetwork(1);
+  const host = net.hosts[0]!;
+  const work = await mkdtemp(join(tmpdir(), 'k8ts-bench-svc-'));
+  let dataDir: string | undefined;
+  let stop: (() => Promise<unknown>) | undefined;
+  try {
+    const k8ts = await startK8ts([], { host });
+    dataDir = k8ts.dataDir;
+    stop = () => k8ts.stop();
+    const client = restClient(await restConfigFromKubeconfig(k8ts.kubeconfig));
+    try {
+      // busybox httpd as the backend (a static page), built and imported locally.
+      await mkdir(join(work, 'root', 'www'), { recursive: true });
+      await copyFile('/bin/busybox', join(work, 'root', 'busybox'));
+      await writeFile(join(work, 'root', 'www', 'index.html'), 'ok\n');
+      await run(process.execPath, [mainJs, 'image', 'build', '-t', image, '--entrypoint', '/busybox,httpd,-f,-p,8080,-h,/www', '--data-dir', k8ts.dataDir, join(work, 'root')]);
+      const labels = { app: 'bench-web' };
+      await until(() => client.create(deployments, {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bench-web', namespace: ns },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image, ports: [{ containerPort: 8080 }] }] } } },
+      } as never), 30_000, 'the deployment accepted', 200);
+      const ready = await until(async () => {
+        const list = (await client.list(pods, { namespace: ns, labelSelector: 'app=bench-web' })).items as PodObject[];
+        const ok = list.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+        return ok.length === 1 ? ok : undefined;
+      }, 60_000, 'a ready pod', 100);
+      const rounds = quick ? 3 : 10;
+      const exposeMs: number[] = [];
+      let clusterIp = '';
+      for (let i = 0; i < rounds; i++) {
+        const name = `web-${i}`;
+        const t0 = performance.now();
+        const svc = await client.create(services, {
+          apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns },
+          spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+        } as ServiceObject);
+        clusterIp = svc.spec?.clusterIP ?? '';
+        await until(async () => ((await host.exec('timeout', ['2', 'busybox', 'wget', '-qO-', `http://${clusterIp}/`])) === 'ok\n' ? true : undefined), 30_000, 'the ClusterIP answers', 10);
+        exposeMs.push(performance.now() - t0);
+      }
+      // Throughput: the one backend pod, straight and through the ClusterIP.
+      const podIp = ready[0]!.status!.podIP!;
+      const seconds = quick ? 3 : 8;
+      const direct = await load(host, `${podIp}:8080`, seconds, 8);
+      const viaService = await load(host, `${clusterIp}:80`, seconds, 8);
+      const rows: BenchRow[] = [
+        { name: 'service: create → first answer on the ClusterIP', metric: `p50 / p99 of ${rounds}`, value: percentile(exposeMs, 50), unit: `ms / ${percentile(exposeMs, 99).toFixed(0)} ms`, goal: '< 1 s' },
+        { name: 'service: requests/s straight to a pod IP', metric: '8 keep-alive clients', value: Math.round(direct), unit: 'req/s' },
+        { name: 'service: requests/s through the ClusterIP (same pod)', metric: '8 keep-alive clients', value: Math.round(viaService), unit: `req/s (${Math.round((100 * viaService) / direct)}% of direct)`, goal: '>= 90% of direct' },
+      ];
+      return rows;
+    } finally {
+      client.close();
+    }
+  } finally {
+    await stop?.().catch(() => undefined);
+    if (dataDir) {
+      await cleanupK8tsNode(dataDir, host);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    await net.dispose();
+    await rm(work, { recursive: true, force: true });
+  }
+};
+export default bench;
