@@ -1,10 +1,10 @@
 /**
- * Services on a whole node (issue 5 goals), inside a test host's network namespace: the time
+ * Services on a whole node (issue 5 goals), with the hello-world walkthrough's Go server, inside a test host's network namespace: the time
  * from creating a Service (what `kubectl expose` sends) to the first answer on its ClusterIP
  * from the node, and requests/s through the ClusterIP against straight to one pod IP (the
  * proxy's overhead), from a load generator in the node's namespace.
  */
-import { mkdtemp, mkdir, copyFile, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -15,12 +15,16 @@ import { deployments } from '../src/api/resources/apps/index.js';
 import { restClient } from '../src/client/rest-client.js';
 import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
 import { cleanupK8tsNode, startK8ts } from '../test/fixtures/k8ts-process.js';
+import { exampleImages } from '../test/fixtures/example-images.js';
 import { createTestNetwork, type TestHost } from '../test/fixtures/netns-host.js';
 import { percentile, type Bench, type BenchRow } from './types.js';
 
 const run = promisify(execFile);
 const mainJs = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const image = 'example.com/bench-web:1';
+/** The hello-world walkthrough's Go server (keep-alive, like real services), from examples/. */
+const image = 'k8tsexamples/helloworld:v1';
+const path = '/api/hello';
+const answer = 'Hello world v1\n';
 const ns = 'default';
 
 async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string, everyMs = 25): Promise<T> {
@@ -44,7 +48,7 @@ async function load(host: TestHost, target: string, seconds: number, conns: numb
     const end = Date.now() + ${seconds * 1000};
     let ok = 0, failed = 0;
     const one = () => new Promise((resolve) => {
-      const req = http.get({ host: '${target.split(':')[0]}', port: ${Number(target.split(':')[1] ?? 80)}, path: '/', agent }, (res) => {
+      const req = http.get({ host: '${target.split(':')[0]}', port: ${Number(target.split(':')[1] ?? 80)}, path: '${path}', agent }, (res) => {
         res.resume(); res.on('end', () => { if (res.statusCode === 200) ok++; else failed++; resolve(); });
       });
       req.on('error', () => { failed++; resolve(); });
@@ -70,11 +74,9 @@ const bench: Bench = async ({ quick }) => {
     stop = () => k8ts.stop();
     const client = restClient(await restConfigFromKubeconfig(k8ts.kubeconfig));
     try {
-      // busybox httpd as the backend (a static page), built and imported locally.
-      await mkdir(join(work, 'root', 'www'), { recursive: true });
-      await copyFile('/bin/busybox', join(work, 'root', 'busybox'));
-      await writeFile(join(work, 'root', 'www', 'index.html'), 'ok\n');
-      await run(process.execPath, [mainJs, 'image', 'build', '-t', image, '--entrypoint', '/busybox,httpd,-f,-p,8080,-h,/www', '--data-dir', k8ts.dataDir, join(work, 'root')]);
+      const built = (await exampleImages()).find((i) => i.name === image);
+      if (!built) throw new Error(`${image} is not among the examples' images`);
+      await run(process.execPath, [mainJs, 'image', 'import', '--data-dir', k8ts.dataDir, built.archive]);
       const labels = { app: 'bench-web' };
       await until(() => client.create(deployments, {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bench-web', namespace: ns },
@@ -96,7 +98,7 @@ const bench: Bench = async ({ quick }) => {
           spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
         } as ServiceObject);
         clusterIp = svc.spec?.clusterIP ?? '';
-        await until(async () => ((await host.exec('timeout', ['2', 'busybox', 'wget', '-qO-', `http://${clusterIp}/`])) === 'ok\n' ? true : undefined), 30_000, 'the ClusterIP answers', 10);
+        await until(async () => ((await host.exec('timeout', ['2', 'busybox', 'wget', '-qO-', `http://${clusterIp}${path}`])) === answer ? true : undefined), 30_000, 'the ClusterIP answers', 10);
         exposeMs.push(performance.now() - t0);
       }
       // Throughput: the one backend pod, straight and through the ClusterIP.
