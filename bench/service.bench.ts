@@ -1,5 +1,6 @@
 /**
- * Services on a whole node (issue 5 goals), with the hello-world walkthrough's Go server, inside a test host's network namespace: the time
+ * Services on a whole node (issue 5 goals), with the hello-world walkthrough's Go server as the
+ * backend, inside a test host's network namespace: the time
  * from creating a Service (what `kubectl expose` sends) to the first answer on its ClusterIP
  * from the node, and requests/s through the ClusterIP against straight to one pod IP (the
  * proxy's overhead), from a load generator in the node's namespace.
