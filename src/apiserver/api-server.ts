@@ -89,6 +89,11 @@ export interface ApiServer {
   listen(): Promise<void>;
   /** Serves until `signal` aborts (listening first if `listen` was not called), then closes and drains. */
   run(signal: AbortSignal): Promise<void>;
+  /**
+   * Settles once `run` has tried the cluster bootstrap (system namespaces, the kubernetes
+   * Service, default RBAC); until then /readyz reports `poststarthook/bootstrap-controller`.
+   */
+  bootstrapped: Promise<void>;
 }
 
 /**
@@ -150,6 +155,9 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
   });
   const url = `https://${formatHost(config.advertiseAddress)}:${config.port}`;
   const openapi = openApiService(index, defs);
+  let bootstrapDone = false;
+  let resolveBootstrapped!: () => void;
+  const bootstrapped = new Promise<void>((resolve) => { resolveBootstrapped = resolve; });
   const handler = apiHandler({
     index, log,
     authenticate: deps.authenticate,
@@ -162,6 +170,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     healthChecks: [
       { name: 'etcd', check: async () => { await store.currentRevision(); } },
       { name: 'informer-sync', check: () => { if (cache.revision() < 0) throw new Error('cache not synced'); } },
+      { name: 'poststarthook/bootstrap-controller', check: () => { if (!bootstrapDone) throw new Error('not finished'); } },
     ],
   });
 
@@ -202,6 +211,9 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
       }, log);
     } catch (err) {
       if (!signal.aborted) log.error('cluster bootstrap failed', { err });
+    } finally {
+      bootstrapDone = true;
+      resolveBootstrapped();
     }
     await untilAborted(signal);
     await new Promise<void>((resolve) => {
@@ -211,7 +223,7 @@ export async function createApiServer(config: ApiServerConfig, deps: ApiServerDe
     await Promise.all(background);
   }
 
-  return { url, client, authorizer, index, rest, listen, run };
+  return { url, client, authorizer, index, rest, listen, run, bootstrapped };
 }
 
 function formatHost(host: string): string {

@@ -117,6 +117,8 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     await api.listen();
     const apiAbort = new AbortController();
     const apiRun = spawn(apiAbort.signal, log, 'apiserver', (s) => api.run(s));
+    // Controllers and the scheduler start on a bootstrapped cluster (kube-system exists for their Leases).
+    await Promise.race([api.bootstrapped, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
     const compactAbort = new AbortController();
     const compactRun = spawn(compactAbort.signal, log, 'compactor', (s) => compactor({ store, clock, log: log.child({ component: 'compactor' }) }).run(s));
     const controllersAbort = new AbortController();
@@ -188,6 +190,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
 /** The server's own readiness: the registry answers a list through the in-process client. */
 async function waitReady(api: ApiServer, signal: AbortSignal): Promise<void> {
   signal.throwIfAborted();
+  await api.bootstrapped;
   await api.rest.list(api.index.lookup('', 'v1', 'namespaces')!, '', { limit: 1 });
 }
 
