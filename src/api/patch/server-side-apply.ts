@@ -163,6 +163,20 @@ function withoutManagedFields(obj: JsonObject | undefined): JsonObject {
   return o;
 }
 
+/**
+ * The object without managedFields, sharing everything but the top level and metadata: for
+ * trackUpdate, which only reads the objects it compares and replaces metadata.managedFields.
+ */
+function shallowWithoutManagedFields(obj: JsonObject | undefined): JsonObject {
+  if (!obj) return {};
+  const o: JsonObject = { ...obj };
+  if (isObject(obj.metadata)) {
+    const { managedFields: _dropped, ...metadata } = obj.metadata;
+    o.metadata = metadata;
+  }
+  return o;
+}
+
 function setManagedFields(obj: JsonObject, entries: ManagedFieldsEntry[]): void {
   if (!isObject(obj.metadata)) obj.metadata = {};
   const md = obj.metadata as JsonObject;
@@ -332,8 +346,8 @@ export function trackUpdate(old: JsonObject | undefined, next: JsonObject, ctx: 
   } else {
     owners = decodeManagedFields(oldEntries);
   }
-  const liveObj = withoutManagedFields(old);
-  const result = withoutManagedFields(next);
+  const liveObj = shallowWithoutManagedFields(old);
+  const result = shallowWithoutManagedFields(next);
   const operation = ctx.operation ?? 'Update';
   const self: Owner = { manager: ctx.manager, operation, apiVersion: ctx.apiVersion, set: new FieldSet() };
   if (ctx.subresource) self.subresource = ctx.subresource;
