@@ -33,8 +33,15 @@ export const simulateCommand = {
     const log = createLogger({ level: String(values['log-level']) as 'info' });
     const client = restClient({ ...await restConfigFromKubeconfig(kubeconfig), userAgent: 'k8ts-simulate/v1.33' });
     const stop = new AbortController();
-    process.on('SIGTERM', () => stop.abort());
-    process.on('SIGINT', () => stop.abort());
+    // Stopping silences the nodes at once; requests still retrying against a server that is
+    // gone get 5 s to give up, and a second signal exits now.
+    const onSignal = () => {
+      if (stop.signal.aborted) process.exit(1);
+      stop.abort();
+      setTimeout(() => { log.warn('still stopping after 5 s: exiting'); process.exit(0); }, 5_000).unref();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     log.info('simulating nodes', { nodes, prefix: values['name-prefix'] });
     try {
       await simulate({ client, log, clock: systemClock }, {
