@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { cleanupK8tsNode, startK8ts, type K8tsProcess } from '../fixtures/k8ts-process.js';
 import { createTestNetwork, type TestHost, type TestNetwork } from '../fixtures/netns-host.js';
 import { kubectlFor, type Kubectl } from '../fixtures/kubectl.js';
+import { until } from '../fixtures/until.js';
 
 const run = promisify(execFile);
 const mainJs = new URL('../../src/cli/main.js', import.meta.url).pathname;
@@ -75,19 +76,6 @@ function startAgentProcess(host: TestHost, nodeName: string, dataDir: string, se
       await exited;
     },
   };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) { last = err; }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 async function k(args: string[], stdin?: string): Promise<string> {

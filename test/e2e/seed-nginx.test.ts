@@ -20,6 +20,7 @@ import { createTestNetwork, type TestHost, type TestNetwork } from '../fixtures/
 import { kubectlFor, type Kubectl } from '../fixtures/kubectl.js';
 import { startRegistry, writeMirrorRegistries, type LocalRegistry } from '../fixtures/registry.js';
 import { nginxPageMarker, seedImages, type SeedImages } from '../fixtures/seed-images.js';
+import { until } from '../fixtures/until.js';
 
 const skip = process.getuid?.() !== 0 ? 'needs root'
   : !kubectlFor(33, '/dev/null') || !kubectlFor(27, '/dev/null') ? 'needs kubectl 1.33 and 1.27'
@@ -128,19 +129,6 @@ let work: string | undefined;
 let kubeconfig = '';
 
 function host(): TestHost { return net!.hosts[0]!; }
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) { last = err; }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 function kubectl(minor: number): (args: string[], stdin?: string) => Promise<string> {
   const kc: Kubectl = kubectlFor(minor, kubeconfig)!;

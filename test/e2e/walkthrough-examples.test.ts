@@ -37,6 +37,7 @@ import { kubectlBinary, kubectlFor } from '../fixtures/kubectl.js';
 import { startRegistry, writeMirrorRegistries, type LocalRegistry } from '../fixtures/registry.js';
 import { exampleImages, examplesDir } from '../fixtures/example-images.js';
 import { freePort } from '../fixtures/ports.js';
+import { until } from '../fixtures/until.js';
 
 const execFile = promisify(execFileCb);
 
@@ -54,19 +55,6 @@ let work: string | undefined;
 let kubeconfig = '';
 
 function host(): TestHost { return net!.hosts[0]!; }
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) { last = err; }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 type K = (args: string[], stdin?: string) => Promise<string>;
 
