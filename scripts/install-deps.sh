@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages a k8ts node needs (containerd, runc, CNI plugins, iptables), plus what the
 # test suite uses (etcd for the HA datastore, a registry and skopeo for images, gcc for the pause
-# program, golang-go for the examples' apps). Idempotent; needs root.
+# program, golang-go for the examples' apps, curl and openssl for the walkthrough tests; procps
+# for sysctl). Idempotent; needs root.
 set -euo pipefail
-packages=(etcd-server containerd runc containernetworking-plugins iptables conntrack iproute2 docker-registry skopeo gcc libc6-dev busybox-static golang-go)
+packages=(etcd-server containerd runc containernetworking-plugins iptables conntrack iproute2 docker-registry skopeo gcc libc6-dev busybox-static golang-go curl openssl procps)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
