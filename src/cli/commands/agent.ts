@@ -8,6 +8,7 @@ import { sleep, spawn } from '../../base/async.js';
 import { isNotFound, isStatusError } from '../../api/errors.js';
 import { nodes } from '../../api/resources/core/index.js';
 import { formatHelp, parseFlags, UsageError, type Flag, type FlagValues } from '../flags.js';
+import { stopOnSignals } from '../stop-signals.js';
 import { defaultDataDir } from './server-flags.js';
 import { detectNodeIp } from './server.js';
 import { checkPrerequisites } from '../prerequisites.js';
@@ -209,18 +210,7 @@ export const agentCommand = {
     const { values } = parseFlags(agentFlags, argv, process.env);
     const config = await agentConfig(values, detectNodeIp(), hostname());
     const log = createLogger({ level: config.logLevel });
-    const stop = new AbortController();
-    const onSignal = (sig: string) => {
-      if (stop.signal.aborted) {
-        log.warn('second signal: exiting now', { signal: sig });
-        process.exit(1);
-      }
-      log.info('received signal, stopping', { signal: sig });
-      stop.abort();
-    };
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    await runAgent(config, { log, clock: systemClock }, stop.signal);
+    await runAgent(config, { log, clock: systemClock }, stopOnSignals(log, { watchdogMs: 30_000 }));
     return 0;
   },
 };

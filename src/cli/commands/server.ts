@@ -4,6 +4,7 @@ import { systemClock } from '../../base/clock.js';
 import { formatHelp, parseFlags } from '../flags.js';
 import { serverConfig, serverFlags } from './server-flags.js';
 import { startServer } from '../run-server.js';
+import { stopOnSignals } from '../stop-signals.js';
 
 /** `k8ts server`: the control plane (and, unless --disable-agent, a node agent in-process). */
 export const serverCommand = {
@@ -17,20 +18,8 @@ export const serverCommand = {
     const { values } = parseFlags(serverFlags, argv, process.env);
     const config = serverConfig(values, detectNodeIp(), hostname().toLowerCase());
     const log = createLogger({ level: config.logLevel, format: config.logFormat });
-    const stop = new AbortController();
-    const onSignal = (sig: string) => {
-      if (stop.signal.aborted) {
-        log.warn('second signal: exiting now', { signal: sig });
-        process.exit(1);
-      }
-      log.info('received signal, stopping', { signal: sig });
-      stop.abort();
-      // A shutdown that cannot finish must not keep the node's ports and files forever.
-      setTimeout(() => { log.error('shutdown did not finish in 30 s; exiting'); process.exit(1); }, 30_000).unref();
-    };
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    const server = await startServer(config, { log, clock: systemClock }, stop.signal);
+    const stop = stopOnSignals(log, { watchdogMs: 30_000 });
+    const server = await startServer(config, { log, clock: systemClock }, stop);
     await server.done;
     return 0;
   },

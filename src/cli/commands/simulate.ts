@@ -1,6 +1,7 @@
 import { createLogger } from '../../base/log.js';
 import { systemClock } from '../../base/clock.js';
 import { formatHelp, parseFlags, UsageError, type Flag } from '../flags.js';
+import { stopOnSignals } from '../stop-signals.js';
 import { restClient } from '../../client/rest-client.js';
 import { restConfigFromKubeconfig } from '../../client/kubeconfig.js';
 import { simulate } from '../../simulator/index.js';
@@ -32,22 +33,14 @@ export const simulateCommand = {
     if (!(nodes > 0)) throw new UsageError('--nodes must be at least 1');
     const log = createLogger({ level: String(values['log-level']) as 'info' });
     const client = restClient({ ...await restConfigFromKubeconfig(kubeconfig), userAgent: 'k8ts-simulate/v1.33' });
-    const stop = new AbortController();
-    // Stopping silences the nodes at once; requests still retrying against a server that is
-    // gone get 5 s to give up, and a second signal exits now.
-    const onSignal = () => {
-      if (stop.signal.aborted) process.exit(1);
-      stop.abort();
-      setTimeout(() => { log.warn('still stopping after 5 s: exiting'); process.exit(0); }, 5_000).unref();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    // Stopping silences the nodes at once; requests still retrying against a server that is gone get 5 s.
+    const stop = stopOnSignals(log, { watchdogMs: 5_000, watchdogCode: 0 });
     log.info('simulating nodes', { nodes, prefix: values['name-prefix'] });
     try {
       await simulate({ client, log, clock: systemClock }, {
         nodes, namePrefix: String(values['name-prefix']), cpu: String(values.cpu), memory: String(values.memory), pods: Number(values.pods),
         leaseRenewMs: Number(values['heartbeat-interval']),
-      }).run(stop.signal);
+      }).run(stop);
     } finally {
       client.close();
     }
