@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { badRequest, forbidden, statusError, unauthorized } from '../api/errors.js';
+import { badRequest, forbidden, methodNotAllowed as methodNotAllowedError, unauthorized } from '../api/errors.js';
 import type { Clock } from '../base/clock.js';
 import type { UserInfo } from './context.js';
 import { readBody, parseJson } from './http/body.js';
@@ -93,5 +93,5 @@ export function parseKubeletServingRequest(body: unknown): KubeletServingRequest
 }
 
 function methodNotAllowed() {
-  return statusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return methodNotAllowedError('the server does not allow this method on the requested resource');
 }
