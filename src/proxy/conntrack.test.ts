@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conntrackDeleteArgs, hasUdpServicePorts, parseConntrackList, staleUdpFlows } from './conntrack.js';
+import { cleanStaleUdpFlows, conntrackDeleteArgs, hasUdpServicePorts, parseConntrackList, staleUdpFlows } from './conntrack.js';
 import { testEndpoint as ep, testService as svc, testSlice as slice } from './testing.js';
 
 const node = { nodeName: 'node-a', nodeIPs: ['192.168.1.10'], clusterCidr: '10.42.0.0/16', nodeLocalServiceIPs: ['10.43.0.10'] };
@@ -53,4 +53,28 @@ test('a Service without serving endpoints, a TCP Service and the node-local DNS 
   const local = svc('kube-system', 'kube-dns', { clusterIP: '10.43.0.10', ports: udpPorts.map(({ nodePort: _, ...p }) => p) });
   assert.equal(hasUdpServicePorts([local], node), false);
   assert.equal(hasUdpServicePorts([dns], node), true);
+});
+
+test('with a cleanup state, the table is listed again only when a UDP frontend\'s serving endpoints change', async () => {
+  const calls: string[][] = [];
+  const exec = async (cmd: string, args: readonly string[]) => {
+    calls.push([cmd, ...args]);
+    if (args[0] === '-L') return { stdout: listing, stderr: '' };
+    return { stdout: '', stderr: '' };
+  };
+  const state = {};
+  const one = [slice('default', 'dns', [ep('10.42.0.6')], epPorts)];
+  assert.equal(await cleanStaleUdpFlows(exec, [dns], one, node, undefined, undefined, state), 3);
+  assert.equal(calls.filter((c) => c[1] === '-L').length, 1);
+  assert.equal(calls.filter((c) => c[1] === '-D').length, 3);
+  // Same frontends, same serving endpoints (new objects): nothing runs.
+  assert.equal(await cleanStaleUdpFlows(exec, [dns], [slice('default', 'dns', [ep('10.42.0.6')], epPorts)], node, undefined, undefined, state), 0);
+  assert.equal(calls.length, 4);
+  // 10.42.0.6 stops serving: listed again.
+  const moved = [slice('default', 'dns', [ep('10.42.0.6', 'node-a', { ready: false, serving: false, terminating: true }), ep('10.42.0.7')], epPorts)];
+  assert.equal(await cleanStaleUdpFlows(exec, [dns], moved, node, undefined, undefined, state), 4);
+  assert.equal(calls.filter((c) => c[1] === '-L').length, 2);
+  // Without state every call lists.
+  await cleanStaleUdpFlows(exec, [dns], moved, node);
+  assert.equal(calls.filter((c) => c[1] === '-L').length, 3);
 });

@@ -42,6 +42,16 @@ export function parseConntrackList(text: string): ConntrackFlow[] {
  * state are not looked at, so that existing flows behave as TCP connections do. Pure.
  */
 export function staleUdpFlows(services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, flows: readonly ConntrackFlow[], cache?: RenderCache): ConntrackFilter[] {
+  return staleFlowsOf(udpFrontends(services, slices, node, cache), flows);
+}
+
+/** The serving endpoint IPs of every UDP frontend (`ip:port`) and NodePort with at least one. */
+interface UdpFrontends {
+  readonly byFrontend: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly byNodePort: ReadonlyMap<number, ReadonlySet<string>>;
+}
+
+function udpFrontends(services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, cache?: RenderCache): UdpFrontends {
   const skipIPs = new Set(node.nodeLocalServiceIPs ?? []);
   const byFrontend = new Map<string, Set<string>>();
   const byNodePort = new Map<number, Set<string>>();
@@ -56,6 +66,16 @@ export function staleUdpFlows(services: readonly ServiceObject[], slices: readon
       if (sp.nodePort) byNodePort.set(sp.nodePort, serving);
     }
   }
+  return { byFrontend, byNodePort };
+}
+
+/** The frontends and their serving sets as one comparable string. */
+function signatureOf(f: UdpFrontends): string {
+  const part = <K>(m: ReadonlyMap<K, ReadonlySet<string>>) => [...m].map(([k, ips]) => `${String(k)}=${[...ips].sort().join(',')}`).sort().join(';');
+  return `${part(f.byFrontend)}|${part(f.byNodePort)}`;
+}
+
+function staleFlowsOf({ byFrontend, byNodePort }: UdpFrontends, flows: readonly ConntrackFlow[]): ConntrackFilter[] {
   const out = new Map<string, ConntrackFilter>();
   for (const f of flows) {
     const front = byFrontend.get(`${f.origDst}:${f.origDstPort}`);
@@ -80,13 +100,25 @@ export function conntrackDeleteArgs(f: ConntrackFilter): string[] {
 }
 
 /**
- * Lists UDP flows and deletes the stale ones; returns how many filters were applied. A filter
- * that matched nothing (the flow ended meanwhile) is not an error.
+ * What the caller keeps between cleanups: the UDP frontends and serving endpoints of the last
+ * one that succeeded. While they stay the same no new stale flow can appear (the rules only
+ * send new flows to serving endpoints), so the table is not listed again; clear it to force one.
  */
-export async function cleanStaleUdpFlows(exec: Exec, services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, signal?: AbortSignal, cache?: RenderCache): Promise<number> {
+export interface UdpCleanupState { cleaned?: string }
+
+/**
+ * Lists UDP flows and deletes the stale ones; returns how many filters were applied. A filter
+ * that matched nothing (the flow ended meanwhile) is not an error. With `state`, nothing runs
+ * when the frontends and their serving endpoints are those of the last successful cleanup.
+ */
+export async function cleanStaleUdpFlows(exec: Exec, services: readonly ServiceObject[], slices: readonly EndpointSliceObject[], node: NodeNetConfig, signal?: AbortSignal, cache?: RenderCache, state?: UdpCleanupState): Promise<number> {
   if (!hasUdpServicePorts(services, node, cache)) return 0;
+  const frontends = udpFrontends(services, slices, node, cache);
+  if (frontends.byFrontend.size === 0 && frontends.byNodePort.size === 0) return 0;
+  const signature = state ? signatureOf(frontends) : undefined;
+  if (state && state.cleaned === signature) return 0;
   const { stdout } = await exec('conntrack', ['-L', '-p', 'udp'], { signal });
-  const filters = staleUdpFlows(services, slices, node, parseConntrackList(stdout), cache);
+  const filters = staleFlowsOf(frontends, parseConntrackList(stdout));
   for (const f of filters) {
     try {
       await exec('conntrack', conntrackDeleteArgs(f), { signal });
@@ -94,5 +126,6 @@ export async function cleanStaleUdpFlows(exec: Exec, services: readonly ServiceO
       if (!/0 flow entries have been deleted/.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
     }
   }
+  if (state) state.cleaned = signature;
   return filters.length;
 }

@@ -13,6 +13,7 @@ import { jumpRules, renderCache, renderRules } from './rules.js';
 import type { ServiceObject } from '../api/resources/core/services.js';
 import type { EndpointSliceObject } from '../api/resources/discovery/endpoint-slices.js';
 import { readyRoutedIPs } from './drain.js';
+import type { UdpCleanupState } from './conntrack.js';
 import { cleanStaleUdpFlows } from './conntrack.js';
 import { networkPolicyChain } from './chain-names.js';
 
@@ -83,6 +84,8 @@ export function proxier(deps: ProxierDeps): Proxier {
   const memo = renderCache();
   /** The inputs of the rules last written (what the kernel holds), for drain checks. */
   let appliedInputs: { services: readonly ServiceObject[]; slices: readonly EndpointSliceObject[] } | undefined;
+  /** Partial syncs list conntrack only when a UDP frontend's serving endpoints changed; full syncs always do. */
+  const udpCleanup: UdpCleanupState = {};
   const drainWaiters = new Set<{ ips: readonly string[]; resolve(): void }>();
   const drained = (ips: readonly string[]) =>
     !!appliedInputs && readyRoutedIPs(ips, appliedInputs.services, appliedInputs.slices, deps.node).size === 0;
@@ -118,7 +121,8 @@ export function proxier(deps: ProxierDeps): Proxier {
       if (full) lastFullSync = clock.now();
       for (const w of drainWaiters) if (drained(w.ips)) w.resolve();
       if (deps.conntrack ?? true) {
-        await cleanStaleUdpFlows(deps.exec, inputs.services, inputs.slices, deps.node, signal, memo).catch((err: unknown) => {
+        if (full) udpCleanup.cleaned = undefined;
+        await cleanStaleUdpFlows(deps.exec, inputs.services, inputs.slices, deps.node, signal, memo, udpCleanup).catch((err: unknown) => {
           if (signal.aborted) throw err;
           log.warn('deleting stale UDP conntrack entries failed', { err });
         });
