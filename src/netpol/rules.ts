@@ -5,7 +5,7 @@ import type { PodObject } from '../api/resources/core/pods.js';
 import type { NetworkPolicyObject } from '../api/resources/networking/network-policies.js';
 import { policyTypesOf } from '../api/resources/networking/network-policies.js';
 import { matchesLabels } from '../api/selectors/index.js';
-import type { ChainRules, RuleSet } from '../proxy/index.js';
+import { ChainTable, type RuleSet } from '../proxy/index.js';
 import type { Direction } from './chain-names.js';
 import { egressChain, ingressChain, ipBlockChain, netpolChain, peersChain, podChain, policyChain } from './chain-names.js';
 import type { PodInfo } from './selection.js';
@@ -24,21 +24,6 @@ export const netpolJump = { table: 'filter', chain: 'FORWARD', target: netpolCha
 
 const comment = (text: string) => `-m comment --comment "${text.replace(/"/g, "'")}"`;
 
-class Chains {
-  readonly chains = new Map<string, string[]>();
-  chain(name: string): string[] {
-    let rules = this.chains.get(name);
-    if (!rules) this.chains.set(name, (rules = []));
-    return rules;
-  }
-  add(chain: string, ...args: string[]): void {
-    this.chain(chain).push(`-A ${chain} ${args.filter((a) => a !== '').join(' ')}`);
-  }
-  list(): ChainRules[] {
-    return [...this.chains].map(([name, rules]) => ({ name, rules }));
-  }
-}
-
 interface Selected {
   readonly policy: NetworkPolicyObject;
   readonly key: string;
@@ -47,7 +32,7 @@ interface Selected {
 }
 
 interface Ctx {
-  readonly t: Chains;
+  readonly t: ChainTable;
   readonly cluster: ClusterIndex;
   readonly allow: string;
   readonly isAllowed: string;
@@ -77,7 +62,7 @@ interface Ctx {
 export function renderNetpolRules(policies: readonly NetworkPolicyObject[], pods: readonly PodObject[], namespaces: readonly NamespaceObject[], node: NetpolNodeConfig): RuleSet {
   const bit = 1 << (node.allowMarkBit ?? 17);
   const mark = `0x${bit.toString(16)}`;
-  const ctx: Ctx = { t: new Chains(), cluster: new ClusterIndex(podInfos(pods), namespaces), allow: `-j MARK --set-xmark ${mark}/${mark}`, isAllowed: `-m mark --mark ${mark}/${mark}` };
+  const ctx: Ctx = { t: new ChainTable(), cluster: new ClusterIndex(podInfos(pods), namespaces), allow: `-j MARK --set-xmark ${mark}/${mark}`, isAllowed: `-m mark --mark ${mark}/${mark}` };
   const { t } = ctx;
   for (const c of [netpolChain, egressChain, ingressChain]) t.chain(c);
   t.add(netpolChain, comment('replies and related packets of allowed connections'), '-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN');

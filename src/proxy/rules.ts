@@ -90,7 +90,8 @@ export function probability(n: number): string {
 /** Endpoint counts above which per-endpoint comments are left out, as kube-proxy's largeClusterMode. */
 export const largeClusterEndpoints = 1000;
 
-class Table {
+/** The chains of one iptables table being built: rules appended per chain, in declaration order. */
+export class ChainTable {
   readonly chains = new Map<string, string[]>();
   chain(name: string): string[] {
     let rules = this.chains.get(name);
@@ -105,7 +106,7 @@ class Table {
   }
 }
 
-/** A Table that only records what was asked of it, to be replayed into the real one. */
+/** A ChainTable that only records what was asked of it, to be replayed into the real one. */
 class Recorder {
   /** `[chain]` declares a chain, `[chain, line]` appends a rule line. */
   readonly ops: [string, string?][] = [];
@@ -113,7 +114,7 @@ class Recorder {
   add(chain: string, ...args: string[]): void {
     this.ops.push([chain, `-A ${chain} ${args.filter((a) => a !== '').join(' ')}`]);
   }
-  replay(into: Table): void {
+  replay(into: ChainTable): void {
     for (const [chain, line] of this.ops) {
       const rules = into.chain(chain);
       if (line !== undefined) rules.push(line);
@@ -161,8 +162,8 @@ export function renderRules(services: readonly ServiceObject[], endpointSlices: 
   const mark = `0x${(1 << (node.masqueradeBit ?? 14)).toString(16).padStart(4, '0')}`;
   const localhostNodePorts = node.localhostNodePorts ?? true;
   const skipIPs = new Set(node.nodeLocalServiceIPs ?? []);
-  const filter = new Table();
-  const nat = new Table();
+  const filter = new ChainTable();
+  const nat = new ChainTable();
   for (const c of [servicesChain, externalServicesChain, forwardChain, nodePortsChain, proxyFirewallChain]) filter.chain(c);
   for (const c of [servicesChain, nodePortsChain, postroutingChain, markMasqChain]) nat.chain(c);
 
