@@ -12,67 +12,38 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { nodes, pods, type PodObject } from '../src/api/resources/core/index.js';
 import { isAlreadyExists } from '../src/api/errors.js';
-import { restClient } from '../src/client/rest-client.js';
-import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
-import { cleanupK8tsNode, startK8ts } from '../test/fixtures/k8ts-process.js';
-import { createTestNetwork } from '../test/fixtures/netns-host.js';
+import { until } from '../test/fixtures/until.js';
+import { withTestNode } from './test-node.js';
 import { percentile, type Bench, type BenchRow } from './types.js';
 
 const run = promisify(execFile);
 const mainJs = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const image = 'example.com/first-command:1';
 
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 async function once(): Promise<{ ready: number; podRunning: number }> {
-  const net = await createTestNetwork(1);
-  const host = net.hosts[0]!;
   const work = await mkdtemp(join(tmpdir(), 'k8ts-bench-first-'));
-  let dataDir: string | undefined;
-  let stop: (() => Promise<unknown>) | undefined;
   try {
-    const t0 = performance.now();
-    const k8ts = await startK8ts([], { host });
-    dataDir = k8ts.dataDir;
-    stop = () => k8ts.stop();
-    const client = restClient(await restConfigFromKubeconfig(k8ts.kubeconfig));
-    try {
-      await until(async () => {
+    return await withTestNode(async ({ k8ts, client }, t0) => {
+      await until('node Ready', async () => {
         const list = await client.list(nodes);
-        return list.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ? true : undefined;
-      }, 60_000, 'node Ready');
+        return list.items.some((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      }, 60_000, 25);
       const ready = performance.now() - t0;
       // The image is present (built locally), as the goal says; its build is not timed.
       await mkdir(join(work, 'root'), { recursive: true });
       await copyFile('/bin/busybox', join(work, 'root', 'busybox'));
       await run(process.execPath, [mainJs, 'image', 'build', '-t', image, '--entrypoint', '/busybox,sleep,3600', '--data-dir', k8ts.dataDir, join(work, 'root')]);
-      await until(async () => {
+      await until('the first pod accepted', async () => {
         try {
           await client.create(pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: 'kube-system' }, spec: { containers: [{ name: 'c', image }] } } as PodObject);
         } catch (err) { if (!isAlreadyExists(err)) throw err; }
         return true;
-      }, 10_000, 'the first pod accepted');
+      }, 10_000, 25);
       const t1 = performance.now();
-      await until(async () => ((await client.get(pods, 'kube-system', 'probe')).status?.phase === 'Running' ? true : undefined), 60_000, 'pod Running');
+      await until('pod Running', async () => (await client.get(pods, 'kube-system', 'probe')).status?.phase === 'Running', 60_000, 25);
       return { ready, podRunning: performance.now() - t1 };
-    } finally {
-      client.close();
-    }
+    });
   } finally {
-    await stop?.().catch(() => undefined);
-    if (dataDir) {
-      await cleanupK8tsNode(dataDir, host);
-      await rm(dataDir, { recursive: true, force: true });
-    }
-    await net.dispose();
     await rm(work, { recursive: true, force: true });
   }
 }

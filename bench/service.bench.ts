@@ -5,19 +5,15 @@
  * from the node, and requests/s through the ClusterIP against straight to one pod IP (the
  * proxy's overhead), from a load generator in the node's namespace.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { services, pods, type PodObject, type ServiceObject } from '../src/api/resources/core/index.js';
 import { deployments } from '../src/api/resources/apps/index.js';
-import { restClient } from '../src/client/rest-client.js';
-import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
-import { cleanupK8tsNode, startK8ts } from '../test/fixtures/k8ts-process.js';
 import { exampleImages } from '../test/fixtures/example-images.js';
-import { createTestNetwork, type TestHost } from '../test/fixtures/netns-host.js';
+import type { TestHost } from '../test/fixtures/netns-host.js';
+import { until } from '../test/fixtures/until.js';
+import { withTestNode } from './test-node.js';
 import { percentile, type Bench, type BenchRow } from './types.js';
 
 const run = promisify(execFile);
@@ -27,16 +23,6 @@ const image = 'k8tsexamples/helloworld:v1';
 const path = '/api/hello';
 const answer = 'Hello world v1\n';
 const ns = 'default';
-
-async function until<T>(fn: () => Promise<T | undefined>, ms: number, what: string, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /**
  * Requests/s for `seconds` with `conns` concurrent keep-alive clients to http://target/, run by
@@ -64,66 +50,44 @@ async function load(host: TestHost, target: string, seconds: number, conns: numb
 
 const bench: Bench = async ({ quick }) => {
   if (process.getuid?.() !== 0) return [];
-  const net = await createTestNetwork(1);
-  const host = net.hosts[0]!;
-  const work = await mkdtemp(join(tmpdir(), 'k8ts-bench-svc-'));
-  let dataDir: string | undefined;
-  let stop: (() => Promise<unknown>) | undefined;
-  try {
-    const k8ts = await startK8ts([], { host });
-    dataDir = k8ts.dataDir;
-    stop = () => k8ts.stop();
-    const client = restClient(await restConfigFromKubeconfig(k8ts.kubeconfig));
-    try {
-      const built = (await exampleImages()).find((i) => i.name === image);
-      if (!built) throw new Error(`${image} is not among the examples' images`);
-      await run(process.execPath, [mainJs, 'image', 'import', '--data-dir', k8ts.dataDir, built.archive]);
-      const labels = { app: 'bench-web' };
-      await until(() => client.create(deployments, {
-        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bench-web', namespace: ns },
-        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image, ports: [{ containerPort: 8080 }] }] } } },
-      } as never), 30_000, 'the deployment accepted', 200);
-      const ready = await until(async () => {
-        const list = (await client.list(pods, { namespace: ns, labelSelector: 'app=bench-web' })).items as PodObject[];
-        const ok = list.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-        return ok.length === 1 ? ok : undefined;
-      }, 60_000, 'a ready pod', 100);
-      const rounds = quick ? 3 : 10;
-      const exposeMs: number[] = [];
-      let clusterIp = '';
-      for (let i = 0; i < rounds; i++) {
-        const name = `web-${i}`;
-        const t0 = performance.now();
-        const svc = await client.create(services, {
-          apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns },
-          spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
-        } as ServiceObject);
-        clusterIp = svc.spec?.clusterIP ?? '';
-        await until(async () => ((await host.exec('timeout', ['2', 'busybox', 'wget', '-qO-', `http://${clusterIp}${path}`])) === answer ? true : undefined), 30_000, 'the ClusterIP answers', 10);
-        exposeMs.push(performance.now() - t0);
-      }
-      // Throughput: the one backend pod, straight and through the ClusterIP.
-      const podIp = ready[0]!.status!.podIP!;
-      const seconds = quick ? 3 : 8;
-      const direct = await load(host, `${podIp}:8080`, seconds, 8);
-      const viaService = await load(host, `${clusterIp}:80`, seconds, 8);
-      const rows: BenchRow[] = [
-        { name: 'service: create → first answer on the ClusterIP', metric: `p50 / p99 of ${rounds}`, value: percentile(exposeMs, 50), unit: `ms / ${percentile(exposeMs, 99).toFixed(0)} ms`, goal: '< 1 s' },
-        { name: 'service: requests/s straight to a pod IP', metric: '8 keep-alive clients', value: Math.round(direct), unit: 'req/s' },
-        { name: 'service: requests/s through the ClusterIP (same pod)', metric: '8 keep-alive clients', value: Math.round(viaService), unit: `req/s (${Math.round((100 * viaService) / direct)}% of direct)`, goal: '>= 90% of direct' },
-      ];
-      return rows;
-    } finally {
-      client.close();
+  return withTestNode(async ({ k8ts, host, client }) => {
+    const built = (await exampleImages()).find((i) => i.name === image);
+    if (!built) throw new Error(`${image} is not among the examples' images`);
+    await run(process.execPath, [mainJs, 'image', 'import', '--data-dir', k8ts.dataDir, built.archive]);
+    const labels = { app: 'bench-web' };
+    await until('the deployment accepted', () => client.create(deployments, {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bench-web', namespace: ns },
+      spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image, ports: [{ containerPort: 8080 }] }] } } },
+    } as never), 30_000, 200);
+    const ready = await until('a ready pod', async () => {
+      const list = (await client.list(pods, { namespace: ns, labelSelector: 'app=bench-web' })).items as PodObject[];
+      const ok = list.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return ok.length === 1 && ok;
+    }, 60_000, 100);
+    const rounds = quick ? 3 : 10;
+    const exposeMs: number[] = [];
+    let clusterIp = '';
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      const svc = await client.create(services, {
+        apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}`, namespace: ns },
+        spec: { selector: labels, ports: [{ port: 80, targetPort: 8080 }] },
+      } as ServiceObject);
+      clusterIp = svc.spec?.clusterIP ?? '';
+      await until('the ClusterIP answers', async () => (await host.exec('timeout', ['2', 'busybox', 'wget', '-qO-', `http://${clusterIp}${path}`])) === answer, 30_000, 10);
+      exposeMs.push(performance.now() - t0);
     }
-  } finally {
-    await stop?.().catch(() => undefined);
-    if (dataDir) {
-      await cleanupK8tsNode(dataDir, host);
-      await rm(dataDir, { recursive: true, force: true });
-    }
-    await net.dispose();
-    await rm(work, { recursive: true, force: true });
-  }
+    // Throughput: the one backend pod, straight and through the ClusterIP.
+    const podIp = ready[0]!.status!.podIP!;
+    const seconds = quick ? 3 : 8;
+    const direct = await load(host, `${podIp}:8080`, seconds, 8);
+    const viaService = await load(host, `${clusterIp}:80`, seconds, 8);
+    const rows: BenchRow[] = [
+      { name: 'service: create → first answer on the ClusterIP', metric: `p50 / p99 of ${rounds}`, value: percentile(exposeMs, 50), unit: `ms / ${percentile(exposeMs, 99).toFixed(0)} ms`, goal: '< 1 s' },
+      { name: 'service: requests/s straight to a pod IP', metric: '8 keep-alive clients', value: Math.round(direct), unit: 'req/s' },
+      { name: 'service: requests/s through the ClusterIP (same pod)', metric: '8 keep-alive clients', value: Math.round(viaService), unit: `req/s (${Math.round((100 * viaService) / direct)}% of direct)`, goal: '>= 90% of direct' },
+    ];
+    return rows;
+  });
 };
 export default bench;
