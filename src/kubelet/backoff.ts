@@ -4,6 +4,7 @@
  * (10 min, i.e. the container ran that long) starts again from 10 s.
  */
 import type { Clock } from '../base/index.js';
+import { formatDuration as formatGoDuration } from '../api/protobuf/go-json.js';
 
 export interface BackoffOptions { initialMs?: number; maxMs?: number }
 
@@ -65,13 +66,7 @@ export class Backoff {
   }
 }
 
-/** Go's time.Duration formatting for whole seconds/minutes, as in "back-off 5m0s restarting …". */
+/** Go's time.Duration formatting of whole seconds, as in "back-off 5m0s restarting …". */
 export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  if (h > 0) return `${h}h${m}m${sec}s`;
-  if (m > 0) return `${m}m${sec}s`;
-  return `${sec}s`;
+  return formatGoDuration(BigInt(Math.round(ms / 1000)) * 1_000_000_000n);
 }

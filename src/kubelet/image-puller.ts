@@ -5,6 +5,7 @@ import { Backoff } from './backoff.js';
 import { CriError, type CriClient } from './cri/client.js';
 import { defaultPullPolicy } from './images/reference.js';
 import type { WaitingReason } from './status.js';
+import { formatDuration } from '../api/protobuf/go-json.js';
 
 export interface PulledImage { imageRef: string }
 
@@ -19,10 +20,6 @@ export interface ImagePuller {
   ensure(pod: Pod, c: Container, signal?: AbortSignal, event?: PodEventSink): Promise<PulledImage | WaitingReason>;
 }
 
-/** Seconds as Go prints a time.Duration rounded to milliseconds: 1.234s, 0.5s → 500ms. */
-function goSeconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${Number((ms / 1000).toFixed(3))}s`;
-}
 
 export function createImagePuller(cri: CriClient, clock: Clock, backoff = new Backoff(clock)): ImagePuller {
   const failedAt = new Map<string, number>();
@@ -54,7 +51,8 @@ export function createImagePuller(cri: CriClient, clock: Clock, backoff = new Ba
         const res = await cri.image.pullImage({ image: { image }, sandboxConfig: undefined }, { signal });
         failedAt.delete(key);
         backoff.reset(key);
-        const took = goSeconds(clock.now() - started);
+        // As the kubelet: the pull time truncated to milliseconds, printed as a Go duration.
+        const took = formatDuration(BigInt(Math.floor(clock.now() - started)) * 1_000_000n);
         const size = (await cri.image.imageStatus({ image: { image } }, { signal }).catch(() => undefined))?.image?.size;
         event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting)${size ? `. Image size: ${size} bytes.` : ''}`);
         return { imageRef: res.imageRef || present || image };
