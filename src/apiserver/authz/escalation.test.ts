@@ -88,15 +88,27 @@ test('escalation: aggregationRule needs cluster-admin; GC-only updates pass', as
   await assert.rejects(check(bob, clusterRoles, { ...old, metadata: { name: 'big', labels: { a: 'b' } } }, 'UPDATE', old), /not currently held/);
 });
 
-test('escalation: bindings need the role\'s rules or bind on it; missing roles are forbidden', async () => {
+test('escalation: bindings need the role\'s rules or bind on it; a missing role is NotFound', async () => {
   const check = plugin();
   const binding = (name: string, ns: string, roleName: string, kind = 'ClusterRole') => ({ metadata: { name, namespace: ns }, roleRef: ref(kind, roleName), subjects: [{ kind: 'User', name: 'eve' }] });
   await check(bob, roleBindings, binding('b1', 'team', 'pod-admin'));
   await check(bob, roleBindings, binding('b2', 'team', 'secret-reader'));   // bind on that clusterrole
   assert.equal(await forbiddenMessage(check(bob, roleBindings, binding('b3', 'other', 'secret-reader'))),
     'rolebindings.rbac.authorization.k8s.io "b3" is forbidden: user "bob" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}');
-  assert.equal(await forbiddenMessage(check(bob, roleBindings, binding('b4', 'team', 'nope', 'Role'))),
-    'rolebindings.rbac.authorization.k8s.io "b4" is forbidden: roles.rbac.authorization.k8s.io "nope" not found');
+  // Upstream (pkg/registry/rbac/rolebinding/policybased/storage.go Create) returns GetRoleReferenceRules' error
+  // unchanged, and the role registry's Get answers NotFound: the create fails 404, naming the role, not the binding.
+  await assert.rejects(check(bob, roleBindings, binding('b4', 'team', 'nope', 'Role')), (err: unknown) => {
+    assert.ok(err instanceof StatusError);
+    assert.equal(err.code, 404);
+    assert.equal(err.reason, 'NotFound');
+    assert.equal(err.message, 'roles.rbac.authorization.k8s.io "nope" not found');
+    assert.deepEqual(err.status.details, { name: 'nope', group: 'rbac.authorization.k8s.io', kind: 'roles' });
+    return true;
+  });
+  await assert.rejects(check(bob, clusterRoleBindings, { metadata: { name: 'c2' }, roleRef: ref('ClusterRole', 'nope'), subjects: [] }),
+    (err: unknown) => err instanceof StatusError && err.code === 404 && err.message === 'clusterroles.rbac.authorization.k8s.io "nope" not found');
+  await assert.rejects(check(bob, roleBindings, binding('b5', 'team', 'x', 'Group')),
+    (err: unknown) => err instanceof StatusError && err.code === 500 && err.message === 'unsupported role reference kind: "Group"');
   await assert.rejects(check(bob, clusterRoleBindings, { metadata: { name: 'c' }, roleRef: ref('ClusterRole', 'pod-admin'), subjects: [] }), /not currently held/,
     'a namespace grant does not let one bind cluster-wide');
   await check(admin, clusterRoleBindings, { metadata: { name: 'c' }, roleRef: ref('ClusterRole', 'cluster-admin'), subjects: [] });

@@ -1,5 +1,5 @@
 import type { ClusterRole, PolicyRule, RoleRef } from 'kubernetes-types/rbac/v1.js';
-import { forbidden } from '../../api/errors.js';
+import { forbidden, notFound, statusError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/types.js';
 import type { UserInfo } from '../context.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/admission.js';
@@ -75,8 +75,10 @@ export function rbacEscalationAdmission(policy: PolicySource, authorizer: Author
         if (!ref) return;   // validation rejects it
         const bindResource = ref.kind === 'ClusterRole' ? 'clusterroles' : ref.kind === 'Role' ? 'roles' : '';
         if (bindResource && allowedTo(user, 'bind', bindResource, namespace, ref.name)) return;
+        // GetRoleReferenceRules' error is returned as it is (policybased storage.go): the role registry's
+        // NotFound (404) for a missing role; a plain error, which the handler answers as a 500, for an unknown kind.
         const r = roleRefRules(policy, ref, namespace, 'registry');
-        if ('error' in r) throw forbidden(`${plural}.${rbacGroup} "${qualified.name}" is forbidden: ${r.error}`, qualified);
+        if ('error' in r) throw r.missing ? notFound(r.missing) : statusError(500, '', r.error);
         const err = confirmNoEscalation(policy, user, namespace, r.rules);
         if (err) throw forbidden(`${plural}.${rbacGroup} "${qualified.name}" is forbidden: ${err}`, qualified);
       }

@@ -10,20 +10,26 @@ export type RuleVisitor = (source: RuleSource | undefined, rule: PolicyRule | un
 
 const serviceAccountPrefix = 'system:serviceaccount:';
 
+/** Why a role reference did not resolve: `missing` names the absent role (a NotFound), otherwise the kind is unsupported. */
+export interface RoleRefError { error: string; missing?: { resource: 'roles' | 'clusterroles'; group: string; name: string } }
+
 /**
- * The rules of a binding's role; a string error when the role does not exist, worded as the
+ * The rules of a binding's role; an error when the role does not exist, worded as the
  * authorizer's listers (`clusterrole.rbac…`) or, for escalation checks, the registry (`clusterroles.rbac…`).
  */
-export function roleRefRules(policy: PolicySource, ref: RoleRef, bindingNamespace: string, wording: 'lister' | 'registry' = 'lister'): { rules: readonly PolicyRule[] } | { error: string } {
+export function roleRefRules(policy: PolicySource, ref: RoleRef, bindingNamespace: string, wording: 'lister' | 'registry' = 'lister'): { rules: readonly PolicyRule[] } | RoleRefError {
   const s = wording === 'registry' ? 's' : '';
+  const group = 'rbac.authorization.k8s.io';
   switch (ref.kind) {
     case 'Role': {
       const role = policy.role(bindingNamespace, ref.name);
-      return role ? { rules: role.rules ?? [] } : { error: `role${s}.rbac.authorization.k8s.io "${ref.name}" not found` };
+      return role ? { rules: role.rules ?? [] }
+        : { error: `role${s}.${group} "${ref.name}" not found`, missing: { resource: 'roles', group, name: ref.name } };
     }
     case 'ClusterRole': {
       const role = policy.clusterRole(ref.name);
-      return role ? { rules: role.rules ?? [] } : { error: `clusterrole${s}.rbac.authorization.k8s.io "${ref.name}" not found` };
+      return role ? { rules: role.rules ?? [] }
+        : { error: `clusterrole${s}.${group} "${ref.name}" not found`, missing: { resource: 'clusterroles', group, name: ref.name } };
     }
     default:
       return { error: `unsupported role reference kind: "${ref.kind}"` };
