@@ -10,7 +10,17 @@ import type { Node } from 'kubernetes-types/core/v1.js';
 
 export interface KubeletEndpoint { nodeName: string; host: string; port: number }
 
-export interface KubeletRequest { method: string; path: string; headers: OutgoingHttpHeaders }
+export interface KubeletRequest {
+  method: string;
+  path: string;
+  headers: OutgoingHttpHeaders;
+  /**
+   * Set when the target is another port of the node, not its kubelet (`nodes/https:NAME:PORT/proxy`):
+   * dial with this scheme through the API server's generic proxy transport (no client certificate,
+   * the serving certificate unchecked) instead of the kubelet client.
+   */
+  proxyScheme?: 'http' | 'https';
+}
 
 /** Starts a request to a kubelet; the caller writes/ends it and listens for 'response'/'upgrade'. */
 export type KubeletDialer = (endpoint: KubeletEndpoint, request: KubeletRequest) => ClientRequest;
@@ -38,7 +48,7 @@ export function kubeletEndpointOf(node: Pick<Node, 'metadata' | 'status'>): Kube
 
 /** Dials kubelets over HTTPS, verifying them against the cluster CA and presenting the client certificate. */
 export function httpsKubeletDialer(tls: KubeletClientTls): KubeletDialer {
-  return (endpoint, req) => httpsRequest({
+  return (endpoint, req) => req.proxyScheme ? proxyTransportRequest(endpoint, req, req.proxyScheme) : httpsRequest({
     host: endpoint.host,
     port: endpoint.port,
     method: req.method,
@@ -51,6 +61,12 @@ export function httpsKubeletDialer(tls: KubeletClientTls): KubeletDialer {
     // Kubelet serving certificates name the node's IP addresses; no DNS name to match.
     servername: undefined,
   });
+}
+
+/** kube-apiserver's proxy transport (CreateProxyTransport): TLS without verification, as it proxies to IPs. */
+function proxyTransportRequest(endpoint: KubeletEndpoint, req: KubeletRequest, scheme: 'http' | 'https'): ClientRequest {
+  const options = { host: endpoint.host, port: endpoint.port, method: req.method, path: req.path, headers: req.headers, agent: false as const };
+  return scheme === 'https' ? httpsRequest({ ...options, rejectUnauthorized: false }) : httpRequest(options);
 }
 
 /** Plain HTTP to a fixed address whatever the node (tests only). */
