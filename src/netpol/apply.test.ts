@@ -43,3 +43,44 @@ test('a partial sync writes only the chains that changed and deletes the ones no
   const noSaved = planNetpolRestore(before, {});
   assert.doesNotMatch(noSaved, /FORWARD/, 'without iptables-save output the jump is not touched');
 });
+
+/** The restore text cut into its `*table … COMMIT` sections. */
+function sections(text: string): string[][] {
+  const out: string[][] = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) out.push([line]);
+    else if (line) out.at(-1)!.push(line);
+  }
+  return out;
+}
+
+test('with several COMMITs the jump is moved in the last chain-writing one, after every chain exists', () => {
+  const policies = [deny, testPolicy('prod', 'allow-web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{}] })];
+  const set = renderNetpolRules(policies, pods, namespaces, node);
+  const insertLine = '-I FORWARD 1 -m comment --comment "k8ts network policies" -j K8TS-NETPOL';
+  for (const forward of [
+    ['-A FORWARD -m comment --comment "k8ts forwarding rules" -j K8TS-FORWARD', netpolJumpRule, '-A FORWARD -j K8TS-NETPOL'],
+    ['-A FORWARD -m comment --comment "k8ts forwarding rules" -j K8TS-FORWARD'],
+  ]) {
+    const text = planNetpolRestore(set, { saved: saved(forward, ['K8TS-NETPOL', 'K8TS-NP-I-OLD']), chainsPerCommit: 1 });
+    const parts = sections(text);
+    const withInsert = parts.findIndex((p) => p.includes(insertLine));
+    assert.ok(parts.length > 2, 'the restore is split');
+    assert.ok(withInsert >= 0, 'the jump is inserted');
+    assert.equal(text.split('\n').filter((l) => l === insertLine).length, 1);
+    const declaredBefore = new Set(parts.slice(0, withInsert + 1).flatMap((p) => p.filter((l) => l.startsWith(':')).map((l) => l.slice(1).split(' ')[0])));
+    for (const c of set.filter) assert.ok(declaredBefore.has(c.name), `${c.name} is written before the jump goes in`);
+    assert.ok(parts.slice(withInsert + 1).every((p) => p.every((l) => !l.startsWith('-A '))), 'only stale-chain cleanup follows');
+    const deletes = parts[withInsert]!.filter((l) => l.startsWith('-D FORWARD'));
+    assert.deepEqual(deletes, forward.filter((r) => r.endsWith('-j K8TS-NETPOL')).map((r) => '-D' + r.slice(2)), 'every misplaced jump is deleted');
+    assert.ok(deletes.every((d) => parts[withInsert]!.indexOf(d) < parts[withInsert]!.indexOf(insertLine)), 'deleted before the insert, in the same COMMIT');
+    assert.match(text, /^-X K8TS-NP-I-OLD$/m);
+  }
+});
+
+test('a full sync with the jump first writes no jump lines, even split', () => {
+  const set = renderNetpolRules([deny], pods, namespaces, node);
+  const text = planNetpolRestore(set, { saved: saved([netpolJumpRule, '-A FORWARD -j K8TS-FORWARD'], ['K8TS-NETPOL']), chainsPerCommit: 1 });
+  assert.ok(sections(text).length > 1);
+  assert.doesNotMatch(text, /FORWARD/);
+});

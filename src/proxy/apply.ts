@@ -60,6 +60,12 @@ export interface PlanOptions {
    * below the leading run of jumps to these chains that `saved` shows.
    */
   keepFirst?: readonly string[];
+  /**
+   * Rules `saved` shows (`-A CHAIN …` as printed) to delete just before the missing jumps are
+   * inserted, in the same COMMIT: how a jump that is in the wrong place is moved (give the jump
+   * in `jumps`, pass `saved` without it, and its old lines here).
+   */
+  deleteRules?: readonly { table: string; rule: string }[];
 }
 
 /** 1 + the number of rules at the top of `chain` in `saved` that jump to one of `first`. */
@@ -101,10 +107,11 @@ export function planRestore(next: RuleSet, opts: PlanOptions = {}): RestoreText 
     const missingJumps = opts.saved
       ? (opts.jumps ?? []).filter((j) => j.table === table && !hasJump(opts.saved![table], j))
       : [];
-    if (changed.length === 0 && stale.size === 0 && missingJumps.length === 0) continue;
-    // Inserted at one position in reverse, so that the jumps end up in their listed order.
-    const jumpLines = [...missingJumps].reverse()
-      .map((j) => `-I ${j.chain} ${insertPosition(savedTable, j.chain, opts.keepFirst ?? [])} ${j.args ? j.args + ' ' : ''}-j ${j.target}`);
+    const deletes = (opts.deleteRules ?? []).filter((d) => d.table === table).map((d) => '-D' + d.rule.slice(2));
+    if (changed.length === 0 && stale.size === 0 && missingJumps.length === 0 && deletes.length === 0) continue;
+    // Rules to delete first; then the jumps, inserted at one position in reverse so that they end up in their listed order.
+    const jumpLines = [...deletes, ...[...missingJumps].reverse()
+      .map((j) => `-I ${j.chain} ${insertPosition(savedTable, j.chain, opts.keepFirst ?? [])} ${j.args ? j.args + ' ' : ''}-j ${j.target}`)];
     const staleSorted = [...stale].sort();
     const limit = opts.chainsPerCommit ?? Infinity;
     if (changed.length + stale.size <= limit) {
