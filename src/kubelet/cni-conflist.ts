@@ -1,13 +1,14 @@
 /**
- * The CNI network for a node's pod CIDR: bridge + host-local IPAM (state under the agent's data
- * dir) + portmap, from Debian's containernetworking-plugins. No loopback entry: containerd's CRI
- * plugin sets up `lo` itself (its own loopback network), so one would only cost a plugin run per
- * pod start and stop. Written into the conf dir containerd watches once the node has its podCIDR.
+ * The node's CNI network on disk: the conflist of src/network/cni-config.ts (bridge + host-local
+ * IPAM with its state under the agent's data dir + portmap) written into the conf dir containerd
+ * watches, once the node has its podCIDR. This file only does the I/O and the kubelet's default
+ * bridge name; what the conflist says lives in one place, cni-config.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cniConfFileName, cniConfListJson } from '../network/cni-config.js';
 
-export const cniConflistName = '10-k8ts.conflist';
+/** The bridge the agent's pods use when none is configured. */
 export const defaultCniBridge = 'cni0';
 
 export interface CniConflistOptions {
@@ -19,23 +20,12 @@ export interface CniConflistOptions {
 }
 
 export function renderCniConflist(o: CniConflistOptions): string {
-  const bridge = o.bridge ?? defaultCniBridge;
-  return JSON.stringify({
-    cniVersion: '1.0.0',
-    name: 'k8ts',
-    plugins: [
-      {
-        type: 'bridge', bridge, isGateway: true, ipMasq: false, hairpinMode: true, ...(o.mtu ? { mtu: o.mtu } : {}),
-        ipam: { type: 'host-local', dataDir: o.ipamDir, ranges: [[{ subnet: o.podCIDR }]], routes: [{ dst: '0.0.0.0/0' }] },
-      },
-      { type: 'portmap', capabilities: { portMappings: true } },
-    ],
-  }, null, 2) + '\n';
+  return cniConfListJson({ podCidr: o.podCIDR, bridge: o.bridge ?? defaultCniBridge, ipamDataDir: o.ipamDir, ...(o.mtu ? { mtu: o.mtu } : {}) });
 }
 
 /** Writes the conflist atomically when its content differs; returns whether it changed. */
 export async function writeCniConflist(confDir: string, o: CniConflistOptions): Promise<boolean> {
-  const path = join(confDir, cniConflistName);
+  const path = join(confDir, cniConfFileName);
   const text = renderCniConflist(o);
   const current = await readFile(path, 'utf8').catch(() => undefined);
   if (current === text) return false;
@@ -49,7 +39,7 @@ export async function writeCniConflist(confDir: string, o: CniConflistOptions): 
 /** The bridge a written conflist names (for cleanup). */
 export async function readCniBridge(confDir: string): Promise<string | undefined> {
   try {
-    const conf = JSON.parse(await readFile(join(confDir, cniConflistName), 'utf8')) as { plugins?: { type?: string; bridge?: string }[] };
+    const conf = JSON.parse(await readFile(join(confDir, cniConfFileName), 'utf8')) as { plugins?: { type?: string; bridge?: string }[] };
     return conf.plugins?.find((p) => p.type === 'bridge')?.bridge ?? defaultCniBridge;
   } catch {
     return undefined; // never written
