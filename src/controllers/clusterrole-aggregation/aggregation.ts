@@ -1,42 +1,38 @@
 import type { ClusterRole, PolicyRule } from 'kubernetes-types/rbac/v1.js';
-import { labelSelectorAsRequirements, matchesLabels, LabelSelectorParseError } from '../../api/selectors/index.js';
+import { labelSelectorAsRequirements, matchesLabels } from '../../api/selectors/index.js';
 
 /**
- * The rules an aggregated ClusterRole should hold (clusterroleaggregation_controller.go): the
- * rules of every other ClusterRole that any of its selectors match, taken in name order, each
- * rule once. Undefined when the role has no aggregationRule. A selector that does not parse
- * selects nothing.
+ * The rules an aggregated ClusterRole should hold (clusterroleaggregation_controller.go
+ * syncClusterRole): selector by selector, the rules of every other ClusterRole it matches, those
+ * roles taken in name order, each rule once. Undefined when the role has no aggregationRule.
+ * A selector that does not parse fails the whole computation with its LabelSelectorParseError,
+ * as LabelSelectorAsSelector's error fails the sync upstream: nothing is written, and the key is
+ * retried with backoff.
  */
 export function aggregatedRules(role: ClusterRole, all: readonly ClusterRole[]): PolicyRule[] | undefined {
-  const selectors = role.aggregationRule?.clusterRoleSelectors;
   if (!role.aggregationRule) return undefined;
   const self = role.metadata?.name;
-  const matched = new Map<string, ClusterRole>();
-  for (const sel of selectors ?? []) {
-    let reqs;
-    try {
-      reqs = labelSelectorAsRequirements(sel);
-    } catch (err) {
-      if (err instanceof LabelSelectorParseError) continue;
-      throw err;
-    }
-    for (const other of all) {
-      const name = other.metadata?.name ?? '';
-      if (name === self || matched.has(name)) continue;
-      if (matchesLabels(reqs, other.metadata?.labels ?? {})) matched.set(name, other);
-    }
-  }
+  const byName = [...all].sort((a, b) => compareNames(a.metadata?.name ?? '', b.metadata?.name ?? ''));
   const rules: PolicyRule[] = [];
   const seen = new Set<string>();
-  for (const name of [...matched.keys()].sort()) {
-    for (const rule of matched.get(name)!.rules ?? []) {
-      const key = ruleKey(rule);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      rules.push(rule);
+  for (const sel of role.aggregationRule.clusterRoleSelectors ?? []) {
+    const reqs = labelSelectorAsRequirements(sel);
+    for (const other of byName) {
+      if (other.metadata?.name === self || !matchesLabels(reqs, other.metadata?.labels ?? {})) continue;
+      for (const rule of other.rules ?? []) {
+        const key = ruleKey(rule);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rules.push(rule);
+      }
     }
   }
   return rules;
+}
+
+/** Go's string order (bytes), which sort.Sort(byName) uses. */
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Semantic equality of rules: absent and empty lists are the same. */

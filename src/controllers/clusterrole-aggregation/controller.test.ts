@@ -9,14 +9,25 @@ import { clusterRoleAggregationController } from './controller.js';
 
 const role = (name: string, labels: Record<string, string>, rules: ClusterRole['rules']): ClusterRole => ({ metadata: { name, labels }, rules });
 
-test('aggregatedRules: matched roles in name order, rules once, itself excluded, ORed selectors', () => {
+test('aggregatedRules: selector by selector, matched roles in name order, rules once, itself excluded', () => {
   const agg: ClusterRole = { metadata: { name: 'agg', labels: { x: 'y' } }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }, { matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] }] } };
   const r1 = { verbs: ['get'], apiGroups: [''], resources: ['pods'] };
   const r2 = { verbs: ['list'], apiGroups: ['apps'], resources: ['deployments'] };
   const all = [agg, role('zz', { x: 'y' }, [r1, r2]), role('aa', { tier: 'a' }, [r2]), role('other', {}, [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }])];
-  assert.deepEqual(aggregatedRules(agg, all), [r2, r1]);
+  // syncClusterRole walks the selectors in order and sorts only each selector's matches by name:
+  // the first selector's zz comes before the second's aa.
+  assert.deepEqual(aggregatedRules(agg, all), [r1, r2]);
+  const swapped: ClusterRole = { ...agg, aggregationRule: { clusterRoleSelectors: [...agg.aggregationRule!.clusterRoleSelectors!].reverse() } };
+  assert.deepEqual(aggregatedRules(swapped, all), [r2, r1]);
+  const both: ClusterRole = { metadata: { name: 'both' }, aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'x', operator: 'Exists' }] }, { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }] } };
+  assert.deepEqual(aggregatedRules(both, [role('b', { x: 'y' }, [r1]), role('a', { x: 'y' }, [r2])]), [r2, r1], 'within a selector, name order');
   assert.equal(aggregatedRules(role('plain', {}, []), all), undefined);
-  assert.deepEqual(aggregatedRules({ metadata: { name: 'bad' }, aggregationRule: { clusterRoleSelectors: [{ matchExpressions: [{ key: 'k', operator: 'Bogus' }] }] } }, all), []);
+});
+
+test('aggregatedRules: a selector that does not parse fails the whole aggregation (LabelSelectorAsSelector returns the error)', () => {
+  const r1 = { verbs: ['get'], apiGroups: [''], resources: ['pods'] };
+  const bad: ClusterRole = { metadata: { name: 'bad' }, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { x: 'y' } }, { matchExpressions: [{ key: 'k', operator: 'Bogus' }] }] } };
+  assert.throws(() => aggregatedRules(bad, [role('src', { x: 'y' }, [r1])]), { name: 'LabelSelectorParseError', message: '"Bogus" is not a valid label selector operator' });
 });
 
 test('the bootstrap admin/edit/view roles gather the system:aggregate-to-* rules (admin ⊃ edit ⊃ view)', () => {
@@ -49,6 +60,18 @@ test('controller: writes the aggregated rules only when they differ', async () =
     f.clearActions();
     await f.sync('agg');
     assert.deepEqual(f.actions(), [], 'already aggregated');
+  } finally {
+    await f.stop();
+  }
+});
+
+test('controller: an unparsable selector fails the sync and writes nothing (retried with backoff)', async () => {
+  const agg = { metadata: { name: 'agg' }, rules: [{ verbs: ['list'], apiGroups: [''], resources: ['nodes'] }], aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'aggregate-to-agg': 'true' } }, { matchExpressions: [{ key: 'k', operator: 'In' }] }] } };
+  const src = { metadata: { name: 'src', labels: { 'aggregate-to-agg': 'true' } }, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] };
+  const f = await fixture(clusterRoleAggregationController, [[clusterRoles, agg, src]]);
+  try {
+    await assert.rejects(f.sync('agg'), { name: 'LabelSelectorParseError', message: "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty" });
+    assert.deepEqual(f.actions(), [], 'the role keeps its rules: nothing is written from a partial aggregation');
   } finally {
     await f.stop();
   }
