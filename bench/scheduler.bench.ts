@@ -17,7 +17,17 @@ import { startTestServer } from '../test/fixtures/server.js';
 import { FakeClient } from '../src/client/testing/fake-client.js';
 import { nodes } from '../src/api/resources/core/index.js';
 import { makeNode } from '../src/scheduler/testing/fixtures.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { restClient } from '../src/client/rest-client.js';
+import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
+import { startK8ts } from '../test/fixtures/k8ts-process.js';
+import { until } from '../test/fixtures/until.js';
 import type { Bench, BenchRow } from './types.js';
+
+const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -177,6 +187,67 @@ async function algorithmOnly(n: number): Promise<number> {
   return n / (ms / 1000);
 }
 
+/** CPU seconds a process has used so far (user + system), from /proc. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/**
+ * As users run it: `k8ts server --disable-agent` (API server, scheduler, controllers) and
+ * `k8ts simulate` as processes of their own, pods created over HTTPS by this process (32 at a
+ * time); from the first create to the last pod seen bound on a watch.
+ */
+async function asProcesses(nodeCount: number, n: number): Promise<{ boundMs: number; serverCpuMs: number; simCpuMs: number }> {
+  const prof = process.env.BENCH_SERVER_CPU_PROFILE_DIR;
+  const server = await startK8ts(['--disable-agent'], { nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
+  let sim: ChildProcess | undefined;
+  const client = restClient({ ...await restConfigFromKubeconfig(server.kubeconfig), timeoutMs: 60_000 });
+  const ac = new AbortController();
+  try {
+    sim = spawn(process.execPath, [mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount), '--log-level', 'warn'], { stdio: 'ignore' });
+    await until('the default ServiceAccount', async () => {
+      try { await client.get(serviceAccounts, 'default', 'default'); return true; } catch { return false; }
+    }, 30_000);
+    await until(`${nodeCount} nodes`, async () => (await client.list(nodes, {})).items.length >= nodeCount, 300_000);
+    await new Promise((r) => setTimeout(r, 2000)); // registration settles
+    const seen = createInformer(pods, { client });
+    const bound = new Set<string>();
+    let boundAt = 0;
+    let done: () => void = () => {};
+    const finished = new Promise<void>((r) => { done = r; });
+    const check = (p: Pod) => {
+      if (p.spec?.nodeName) bound.add(p.metadata!.name!);
+      if (bound.size === n && !boundAt) { boundAt = performance.now(); done(); }
+    };
+    seen.onAdd(check);
+    seen.onUpdate((_o, p) => check(p));
+    const watching = seen.run(ac.signal);
+    await seen.waitForSync(ac.signal);
+    const [s0, m0] = [await cpuSeconds(server.child.pid!), await cpuSeconds(sim.pid!)];
+    const t0 = performance.now();
+    await createAll(client, 'default', n, undefined, 32);
+    const guard = setTimeout(() => done(), 300_000);
+    await finished;
+    clearTimeout(guard);
+    const [s1, m1] = [await cpuSeconds(server.child.pid!), await cpuSeconds(sim.pid!)];
+    ac.abort();
+    await watching;
+    if (!boundAt) throw new Error(`bench: only ${bound.size} of ${n} bound`);
+    return { boundMs: boundAt - t0, serverCpuMs: (s1 - s0) * 1000, simCpuMs: (m1 - m0) * 1000 };
+  } finally {
+    ac.abort();
+    client.close();
+    if (sim && sim.exitCode === null && sim.signalCode === null) {
+      const exited = new Promise((r) => sim!.once('exit', r));
+      sim.kill('SIGTERM');
+      await exited;
+    }
+    await server.stop();
+    await server.cleanup();
+  }
+}
+
 const bench: Bench = async ({ quick }) => {
   const rows: BenchRow[] = [];
   const algo = quick ? 2000 : 10_000;
@@ -226,12 +297,24 @@ const bench: Bench = async ({ quick }) => {
     await Promise.all(runs);
     await server.stop();
   }
+  const n = quick ? 2000 : 10_000;
+  const p = await asProcesses(1000, n);
+  const label = `as users run it: k8ts server + k8ts simulate (1,000 nodes) as processes, ${n} pods created over HTTPS`;
+  rows.push({ name: label, metric: 'bound/s (end to end)', value: n / (p.boundMs / 1000), unit: 'pods/s', goal: '>= 1000' });
+  rows.push({ name: label, metric: 'server CPU per pod', value: p.serverCpuMs / n, unit: 'ms', goal: '' });
+  rows.push({ name: label, metric: 'simulator CPU per pod', value: p.simCpuMs / n, unit: 'ms', goal: '' });
   return rows;
 };
 
 export default bench;
 
 if (process.argv[1]?.endsWith('scheduler.bench.ts') || process.argv[1]?.endsWith('scheduler.bench.js')) {
+  if (process.argv.includes('--processes')) {
+    const n = process.argv.includes('--quick') ? 2000 : 10_000;
+    const r = await asProcesses(1000, n);
+    process.stdout.write(`as processes: ${n} pods ${(n / (r.boundMs / 1000)).toFixed(0)} bound/s; server ${(r.serverCpuMs / n).toFixed(2)} ms CPU/pod; simulator ${(r.simCpuMs / n).toFixed(2)} ms CPU/pod\n`);
+    process.exit(0);
+  }
   const rows = await bench({ quick: process.argv.includes('--quick') });
   for (const r of rows) process.stdout.write(`${r.name} | ${r.metric} | ${r.value.toFixed(2)} ${r.unit}\n`);
 }

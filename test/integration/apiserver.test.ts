@@ -130,3 +130,18 @@ test('serviceaccounts/token issues a JWT the server accepts (kubectl create toke
   }
   await assert.rejects(server.client.createSubresource(serviceAccounts, 'default', 'robot', 'token', { spec: { expirationSeconds: 60 } }), (e) => isInvalid(e));
 });
+
+test('pods/binding assigns the node and the PodScheduled condition past the field manager, as upstream', async () => {
+  const { pods } = await import('../../src/api/resources/index.js');
+  await server.client.create(pods, { metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } }, { fieldManager: 'kubectl-run' });
+  await server.client.createSubresource(pods, 'default', 'bind-me', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'n1' } }, { fieldManager: 'kube-scheduler' });
+  const p = await server.client.get(pods, 'default', 'bind-me');
+  assert.equal(p.spec?.nodeName, 'n1');
+  assert.equal(p.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status, 'True');
+  assert.deepEqual(p.metadata.managedFields?.map((m) => m.manager), ['kubectl-run']);
+  // A write's answer is a copy of the watch cache's object: changing it changes nothing stored.
+  const u = await server.client.update(pods, { ...p, metadata: { ...p.metadata, resourceVersion: undefined, labels: { tier: 'web' } } });
+  u.metadata.labels!.tier = 'changed';
+  assert.equal((await server.client.get(pods, 'default', 'bind-me')).metadata.labels?.tier, 'web');
+  await assert.rejects(server.client.createSubresource(pods, 'default', 'bind-me', 'binding', { target: { kind: 'Node', name: 'n2' } }), (e) => isConflict(e));
+});

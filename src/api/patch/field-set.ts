@@ -25,10 +25,19 @@ export function canonicalJson(v: JsonValue): string {
   return JSON.stringify(v);
 }
 
-/** A trie of path elements; `member` says the path ending here is in the set. */
+/**
+ * A trie of path elements; `member` says the path ending here is in the set.
+ *
+ * Sets are built by `insert` (and the readers) and are values from then on: the set operations
+ * never change their operands and share unchanged subtrees with them (returning an operand itself
+ * when the result equals it), so that an owner whose fields a write does not touch keeps the very
+ * same set, and its encoding is reused. Only `clone()` gives a copy that may be changed again.
+ */
 export class FieldSet {
   member = false;
   readonly children = new Map<PathElement, FieldSet>();
+  /** This set's FieldsV1, once encoded. */
+  #encoded: JsonObject | undefined;
 
   static fromFieldsV1(fields: unknown): FieldSet {
     const set = new FieldSet();
@@ -46,10 +55,12 @@ export class FieldSet {
     if (path.length === 0) return;
     let node: FieldSet = this;
     for (const pe of path) {
+      node.#encoded = undefined;
       let next = node.children.get(pe);
       if (!next) { next = new FieldSet(); node.children.set(pe, next); }
       node = next;
     }
+    node.#encoded = undefined;
     node.member = true;
   }
 
@@ -66,6 +77,7 @@ export class FieldSet {
     return true;
   }
 
+  /** A deep copy, free to be changed. */
   clone(): FieldSet {
     const s = new FieldSet();
     s.member = this.member;
@@ -74,21 +86,32 @@ export class FieldSet {
   }
 
   union(other: FieldSet): FieldSet {
-    const s = this.clone();
-    mergeInto(s, other);
+    if (other === this || isBare(other)) return this;
+    if (isBare(this)) return other;
+    const s = new FieldSet();
+    s.member = this.member || other.member;
+    for (const [pe, c] of this.children) {
+      const oc = other.children.get(pe);
+      s.children.set(pe, oc ? c.union(oc) : c);
+    }
+    for (const [pe, oc] of other.children) if (!this.children.has(pe)) s.children.set(pe, oc);
     return s;
   }
 
   /** Paths in this set and not in `other` (exact paths; descendants are compared one by one). */
   difference(other: FieldSet): FieldSet {
-    const s = new FieldSet();
-    s.member = this.member && !other.member;
+    if (isBare(other) || isBare(this)) return this;
+    const member = this.member && !other.member;
+    let same = member === this.member;
+    const kept: [PathElement, FieldSet][] = [];
     for (const [pe, c] of this.children) {
       const oc = other.children.get(pe);
-      const d = oc ? c.difference(oc) : c.clone();
-      if (d.member || d.children.size > 0) s.children.set(pe, d);
+      const d = oc ? c.difference(oc) : c;
+      if (d !== c) same = false;
+      if (d.member || d.children.size > 0) kept.push([pe, d]);
+      else same = false;
     }
-    return s;
+    return same ? this : build(member, kept);
   }
 
   intersection(other: FieldSet): FieldSet {
@@ -105,15 +128,18 @@ export class FieldSet {
 
   /** Drops every path that is in `other` or lies below a path in `other`. */
   recursiveDifference(other: FieldSet): FieldSet {
-    const s = new FieldSet();
+    if (isBare(other)) return this;
+    let same = !this.member;
+    const kept: [PathElement, FieldSet][] = [];
     for (const [pe, c] of this.children) {
       const oc = other.children.get(pe);
-      if (oc?.member) continue;
-      const d = oc ? c.recursiveDifference(oc) : c.clone();
-      d.member = c.member;
-      if (d.member || d.children.size > 0) s.children.set(pe, d);
+      if (oc?.member) { same = false; continue; }
+      const d = oc ? c.recursiveDifference(oc) : c;
+      if (d !== c) same = false;
+      if (d.member || d.children.size > 0) kept.push([pe, d]);
+      else same = false;
     }
-    return s;
+    return same ? this : build(false, kept);
   }
 
   /** Keeps only the paths at or below a path in `other`. */
@@ -122,7 +148,7 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       const oc = other.children.get(pe);
       if (!oc) continue;
-      if (oc.member) { s.children.set(pe, c.clone()); continue; }
+      if (oc.member) { s.children.set(pe, c); continue; }
       const r = c.restrictTo(oc);
       if (r.children.size > 0) s.children.set(pe, r);
     }
@@ -144,19 +170,40 @@ export class FieldSet {
     return out;
   }
 
-  /** The FieldsV1 JSON object, children sorted as upstream sorts path elements. */
+  /**
+   * The FieldsV1 JSON object, children sorted as upstream sorts path elements. The result is
+   * shared by every encoding of this set (sets are values): read it, never change it.
+   */
   toFieldsV1(): JsonObject {
+    if (this.#encoded) return this.#encoded;
     const out: JsonObject = {};
     for (const pe of sortPEs([...this.children.keys()])) {
       const c = this.children.get(pe)!;
-      if (!c.member && c.isEmpty()) continue;
-      const inner: JsonObject = {};
-      if (c.member && c.children.size > 0 && !c.isEmpty()) inner['.'] = {};
-      Object.assign(inner, c.toFieldsV1());
-      out[pe] = inner;
+      const inner = c.toFieldsV1();
+      const empty = isEmptyObject(inner);
+      if (empty && !c.member) continue; // nothing below is in the set
+      out[pe] = c.member && !empty ? { '.': {}, ...inner } : inner;
     }
+    this.#encoded = out;
     return out;
   }
+}
+
+function isEmptyObject(o: JsonObject): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/** A node with no children and no membership: the empty set, for the operations above. */
+function isBare(s: FieldSet): boolean {
+  return !s.member && s.children.size === 0;
+}
+
+function build(member: boolean, children: readonly [PathElement, FieldSet][]): FieldSet {
+  const s = new FieldSet();
+  s.member = member;
+  for (const [pe, c] of children) s.children.set(pe, c);
+  return s;
 }
 
 function readInto(set: FieldSet, obj: JsonObject): void {
@@ -185,13 +232,31 @@ const peOrder: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
 /** Sorts path elements; each is parsed once (field names, the common case, need no parsing). */
 function sortPEs(pes: PathElement[]): PathElement[] {
+  if (pes.length < 2) return pes;
   if (pes.every((pe) => pe.startsWith('f:'))) return pes.sort();
   return pes.map(parsePE).sort(compareParsed).map((p) => p.raw);
 }
 
 interface ParsedPE { type: number; raw: PathElement; rest: string; value?: JsonValue; fields?: [string, JsonValue][] }
 
+/**
+ * Parsed key and value elements, by their text: the same few (`k:{"type":"Ready"}`, a container's
+ * name) recur in every object of a kind. Bounded, oldest out.
+ */
+const parsedPEs = new Map<PathElement, ParsedPE>();
+const parsedPEsMax = 1024;
+
 function parsePE(pe: PathElement): ParsedPE {
+  if (pe[0] === 'f') return { type: 0, raw: pe, rest: pe.slice(2) };
+  const hit = parsedPEs.get(pe);
+  if (hit) return hit;
+  const p = parseNewPE(pe);
+  if (parsedPEs.size >= parsedPEsMax) parsedPEs.delete(parsedPEs.keys().next().value!);
+  parsedPEs.set(pe, p);
+  return p;
+}
+
+function parseNewPE(pe: PathElement): ParsedPE {
   const p: ParsedPE = { type: peOrder[pe[0]!] ?? 4, raw: pe, rest: pe.slice(2) };
   if (pe[0] === 'v') p.value = parseOr(p.rest);
   if (pe[0] === 'k') p.fields = Object.entries(asObject(parseOr(p.rest))).sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));

@@ -93,6 +93,26 @@ function rfc3339(now: Date | string): string {
   return Number.isNaN(d.getTime()) ? String(now) : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * Field sets decoded lately, by their FieldsV1 text. Every write decodes the managers it keeps, and
+ * objects of one kind written by one manager mostly hold the same fields: a set found here comes
+ * with its encoding, so an owner the write leaves alone costs neither a decode nor an encode.
+ * Sets are values (see FieldSet), so sharing one between objects is safe. Bounded, oldest out.
+ */
+const recentSets = new Map<string, FieldSet>();
+const recentSetsMax = 512;
+
+function decodeFields(fields: unknown): FieldSet {
+  if (!isObject(fields)) return new FieldSet();
+  const text = JSON.stringify(fields);
+  const hit = recentSets.get(text);
+  if (hit) return hit;
+  const set = FieldSet.fromFieldsV1(fields);
+  if (recentSets.size >= recentSetsMax) recentSets.delete(recentSets.keys().next().value!);
+  recentSets.set(text, set);
+  return set;
+}
+
 /** Decodes `metadata.managedFields`; malformed entries are dropped. */
 export function decodeManagedFields(entries: unknown): Map<string, Owner> {
   const owners = new Map<string, Owner>();
@@ -103,7 +123,7 @@ export function decodeManagedFields(entries: unknown): Map<string, Owner> {
     const owner: Owner = {
       manager: e.manager, operation: e.operation,
       apiVersion: typeof e.apiVersion === 'string' ? e.apiVersion : '',
-      set: FieldSet.fromFieldsV1(e.fieldsV1),
+      set: decodeFields(e.fieldsV1),
     };
     if (typeof e.subresource === 'string' && e.subresource) owner.subresource = e.subresource;
     if (typeof e.time === 'string') owner.time = e.time;
@@ -175,6 +195,13 @@ function shallowWithoutManagedFields(obj: JsonObject | undefined): JsonObject {
     o.metadata = metadata;
   }
   return o;
+}
+
+function statusView(o: JsonObject): JsonObject {
+  const v: JsonObject = {};
+  if (o.metadata !== undefined) v.metadata = o.metadata;
+  if (o.status !== undefined) v.status = o.status;
+  return v;
 }
 
 function setManagedFields(obj: JsonObject, entries: ManagedFieldsEntry[]): void {
@@ -352,7 +379,12 @@ export function trackUpdate(old: JsonObject | undefined, next: JsonObject, ctx: 
   const self: Owner = { manager: ctx.manager, operation, apiVersion: ctx.apiVersion, set: new FieldSet() };
   if (ctx.subresource) self.subresource = ctx.subresource;
   const selfId = identifierOf(self);
-  const settled = settleOwnership(owners, selfId, liveObj, result, ctx, true);
+  // A /status write changes only status and metadata (the API server resets the rest first):
+  // comparing just those is the same comparison, without walking the spec twice.
+  const statusOnly = ctx.subresource === 'status' && ctx.statusSubresource !== false;
+  const settled = statusOnly
+    ? settleOwnership(owners, selfId, statusView(liveObj), statusView(result), ctx, true)
+    : settleOwnership(owners, selfId, liveObj, result, ctx, true);
   const changed = strip(settled.changed);
   const prev = owners.get(selfId);
   if (!changed.isEmpty()) {

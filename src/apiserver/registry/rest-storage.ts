@@ -308,7 +308,10 @@ export class RestStorage {
           throw invalid(def.kind, def.group, name, errors);
         }
         await this.deps.admission.validate(attrs);
-        this.deps.validator.trackManagedFields(def, current, next, ctx, opts.operation ?? 'Update', clock.now(), opts.subresource === 'status' ? 'status' : undefined);
+        // Bindings write the pod straight to storage upstream, past the field manager: no owner entry.
+        if (opts.subresource !== 'binding') {
+          this.deps.validator.trackManagedFields(def, current, next, ctx, opts.operation ?? 'Update', clock.now(), opts.subresource === 'status' ? 'status' : undefined);
+        }
         // A deleted object whose last finalizer just went away is gone now.
         if (this.#readyToDelete(def, next)) {
           if (ctx.dryRun) return { object: next, created: false };
@@ -444,6 +447,9 @@ export class RestStorage {
 
   /** What a write answers: the stored bytes decoded (JSON-clean, converted to the request's version). */
   #written(def: ResourceDefinition, kv: KeyValue): KubeObject {
+    // The watch cache has decoded these very bytes already (the caller waited for it): copy that.
+    const cached = this.deps.cache.get(kv.key);
+    if (cached?.metadata.resourceVersion === String(kv.modRevision)) return fromStorage(def, cached);
     return fromStorage(def, this.deps.codec.decode(kv), true);
   }
 
