@@ -41,7 +41,8 @@ export interface KubeletDeps {
   /** Shared informers for configMaps, secrets, services, PVCs and PVs; run by the caller. Without it the kubelet makes and runs its own. */
   informers?: SharedInformerFactory;
   cri: CriClient;
-  node: { name: string; ip: string; podCIDR?: string };
+  /** kubeletPort: where the kubelet's HTTPS server listens, reported in daemonEndpoints (default 10250). */
+  node: { name: string; ip: string; podCIDR?: string; kubeletPort?: number };
   /** The agent's data dir: pod dirs, logs and the CNI state live under `<dataDir>/agent`. */
   dataDir: string;
   clock: Clock;
@@ -129,7 +130,7 @@ export function kubelet(deps: KubeletDeps): Kubelet {
 
   const statusReporter = createNodeStatusReporter({
     client, cri, dataDir: deps.dataDir, clock, log,
-    identity: { name: deps.node.name, ip: deps.node.ip, controlPlane: deps.controlPlane },
+    identity: { name: deps.node.name, ip: deps.node.ip, controlPlane: deps.controlPlane, kubeletPort: deps.node.kubeletPort },
     updateMs: deps.nodeStatusUpdateMs,
   });
 

@@ -1,8 +1,8 @@
 /**
  * Integration: `/stats/summary` and `/metrics/resource` of a kubelet running a pod on a real
  * containerd, read the way users read them — the real kubectl through the API server's node
- * proxy (`get --raw /api/v1/nodes/NAME:PORT/proxy/…`; the port in the name lets the test's
- * kubelet server listen on a free loopback port instead of 10250). Needs root.
+ * proxy (`get --raw /api/v1/nodes/NAME/proxy/…`; the node reports its kubelet's free loopback
+ * port in daemonEndpoints, as a kubelet started with --port would). Needs root.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +45,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_
 }
 
 async function raw(path: string): Promise<string> {
-  const r = await kubectl(['get', '--raw', `/api/v1/nodes/${nodeName}:${port}/proxy${path}`]);
+  const r = await kubectl(['get', '--raw', `/api/v1/nodes/${nodeName}/proxy${path}`]);
   assert.equal(r.code, 0, r.stderr);
   return r.stdout;
 }
@@ -63,12 +63,6 @@ before(async () => {
     } catch (err) { if (!isAlreadyExists(err)) throw err; }
     return true;
   });
-  const k = kubelet({
-    client: server.client, cri, node: { name: nodeName, ip: '127.0.0.1', podCIDR: fx.podCIDR }, dataDir: fx.dataDir,
-    clock: systemClock, log, cgroupRoot: fx.cgroupRoot, relistMs: 500,
-  });
-  running = k.run(stop.signal);
-  await k.ready(stop.signal);
   const paths = pkiPaths(server.dataDir);
   const ca = { certPem: await readFile(paths.caCert, 'utf8'), keyPem: await readFile(paths.caKey, 'utf8') };
   const serving = await issueServingCertificate(ca, { nodeAddresses: ['127.0.0.1'] }, { now: Date.now() });
@@ -78,6 +72,12 @@ before(async () => {
     stats: createStatsProvider({ cri, nodeName, rootDir: fx.dataDir }),
   });
   port = await kubeletServer.listen(0, '127.0.0.1');
+  const k = kubelet({
+    client: server.client, cri, node: { name: nodeName, ip: '127.0.0.1', podCIDR: fx.podCIDR, kubeletPort: port }, dataDir: fx.dataDir,
+    clock: systemClock, log, cgroupRoot: fx.cgroupRoot, relistMs: 500,
+  });
+  running = k.run(stop.signal);
+  await k.ready(stop.signal);
 });
 
 after(async () => {

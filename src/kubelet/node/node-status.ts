@@ -24,6 +24,8 @@ export interface NodeIdentity {
   /** Runs inside `k8ts server`: labelled node-role.kubernetes.io/control-plane. */
   controlPlane?: boolean;
   maxPods?: number;
+  /** The port the kubelet's HTTPS server listens on (daemonEndpoints), 10250 by default. */
+  kubeletPort?: number;
 }
 
 export interface RuntimeHealth {
@@ -139,7 +141,7 @@ export function buildNodeStatus(i: NodeStatusInput): NodeStatus {
     allocatable: nodeAllocatable(machine, node.maxPods),
     conditions: nodeConditions(i),
     addresses: [{ type: 'InternalIP', address: node.ip }, { type: 'Hostname', address: node.name }],
-    daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
+    daemonEndpoints: { kubeletEndpoint: { Port: node.kubeletPort ?? kubeletPort } },
     nodeInfo: {
       machineID: machine.machineID,
       systemUUID: machine.systemUUID,
