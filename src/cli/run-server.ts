@@ -7,7 +7,7 @@ import type { Clock } from '../base/clock.js';
 import { spawn, untilAborted } from '../base/async.js';
 import { openStore } from '../storage/open-store.js';
 import { compactor } from '../storage/compactor.js';
-import { WatchCache } from '../storage/watchcache/index.js';
+import { SharedFieldSets, WatchCache } from '../storage/watchcache/index.js';
 import { KeyExistsError, type Store } from '../storage/store.js';
 import { type KubeObject } from '../api/types.js';
 import { ObjectCodec } from '../apiserver/registry/codec.js';
@@ -79,7 +79,9 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     // Secrets are encrypted at rest with a key derived from the cluster token (shared by HA servers).
     // The secret part only: servers given the bare or the K10 form of one token share the key.
     const codec = new ObjectCodec(secretsEncryption(parseJoinToken(token).secret));
-    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), log: log.child({ component: 'watchcache' }) });
+    // Equal managedFields trees are one shared object in the cache (most of a pod's decoded size).
+    const fieldSets = new SharedFieldSets();
+    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), share: (o) => fieldSets.share(o), log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
     undo.unshift(async () => { cacheAbort.abort(); await cacheRun; });

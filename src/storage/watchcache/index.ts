@@ -1,1 +1,2 @@
 export * from './watch-cache.js';
+export * from './shared-field-sets.js';

@@ -251,6 +251,35 @@ describe('WatchCache', () => {
     await store.close();
   });
 
+
+  it('hands every decoded object to `share` before caching it, listed and watched alike', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    await store.create('/registry/pods/ns1/a', obj('a', 'same'));
+    // `share` makes equal data one object, as SharedFieldSets does for managedFields.
+    const shared = new Map<string, { v: string }>();
+    const seen: string[] = [];
+    const share = (o: Obj) => {
+      seen.push(o.metadata.name);
+      const box = { v: o.data };
+      const one = shared.get(o.data) ?? (shared.set(o.data, box), box);
+      (o as unknown as { data: unknown }).data = one;
+    };
+    const { cache, stop } = await startCache(store, { share });
+    try {
+      const w = follow(cache, '/registry/', cache.revision());
+      await store.create('/registry/pods/ns1/b', obj('b', 'same'));
+      await w.until((evs) => evs.length === 1);
+      assert.deepEqual(seen, ['a', 'b']);
+      const a = cache.get('/registry/pods/ns1/a')!;
+      const b = cache.get('/registry/pods/ns1/b')!;
+      assert.equal(a.data, b.data);
+      assert.equal(w.events[0]!.object, b);
+      await w.stop();
+    } finally {
+      await stop();
+      await store.close();
+    }
+  });
   describe('over etcd', () => {
     let etcd: EtcdServer | undefined;
     before(async () => { etcd = await startEtcd(); });

@@ -37,6 +37,11 @@ export interface WatchCacheOptions<T> {
   prefix: string;
   /** Bytes → object. Called once per stored version; the result is shared, never copied. */
   decode: (kv: KeyValue) => T;
+  /**
+   * Called on each freshly decoded object before it is cached, to make parts equal to those of
+   * other cached objects one shared object (cached objects are read-only; see SharedFieldSets).
+   */
+  share?: (object: T) => void;
   log?: Logger;
   /** Events kept for watchers resuming from the past (default 5000). */
   historySize?: number;
@@ -61,6 +66,7 @@ export class WatchCache<T> {
   readonly #store: Store;
   readonly #prefix: string;
   readonly #decode: (kv: KeyValue) => T;
+  readonly #share: ((object: T) => void) | undefined;
   readonly #log: Logger;
   readonly #maxQueued: number;
   readonly #listChunk: number;
@@ -79,6 +85,7 @@ export class WatchCache<T> {
     this.#store = options.store;
     this.#prefix = options.prefix;
     this.#decode = options.decode;
+    this.#share = options.share;
     this.#log = options.log ?? silentLogger;
     this.#maxQueued = options.maxQueuedEvents ?? 10_000;
     this.#listChunk = options.listChunkSize ?? 500;
@@ -283,7 +290,9 @@ export class WatchCache<T> {
 
   #tryDecode(kv: KeyValue): T | undefined {
     try {
-      return this.#decode(kv);
+      const object = this.#decode(kv);
+      this.#share?.(object);
+      return object;
     } catch (err) {
       this.#log.error('watch cache: cannot decode stored value, skipping it', { key: kv.key, revision: kv.modRevision, err });
       return undefined;
