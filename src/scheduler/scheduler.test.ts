@@ -5,7 +5,8 @@ import { FakeClient } from '../client/testing/fake-client.js';
 import { events, nodes, pods } from '../api/resources/core/index.js';
 import { silentLogger } from '../base/log.js';
 import { systemClock } from '../base/clock.js';
-import { scheduler, numFeasibleNodesToFind } from './scheduler.js';
+import { scheduler } from './scheduler.js';
+import { numFeasibleNodesToFind } from './schedule-one.js';
 import { makeNode, makePod } from './testing/fixtures.js';
 
 const notReady = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' as const };

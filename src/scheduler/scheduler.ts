@@ -14,15 +14,14 @@ import type { SharedInformerFactory } from '../client/informer.js';
 import { sharedInformerFactory } from '../client/informer.js';
 import { eventRecorder, type EventRecorder } from '../client/event-recorder.js';
 import { controllerRefOf } from '../client/controller-ref.js';
-import { CycleState } from './framework/cycle-state.js';
-import { fitErrorMessage, noNodesAvailableMsg, type Diagnosis } from './framework/fit-error.js';
+import { fitErrorMessage } from './framework/fit-error.js';
 import { Framework } from './framework/framework.js';
-import type { NodeInfo } from './framework/node-info.js';
 import { podKey } from './framework/node-info.js';
-import type { ClusterEvent, Status } from './framework/types.js';
-import { isSuccess, unresolvable } from './framework/types.js';
+import type { ClusterEvent } from './framework/types.js';
+import { isSuccess } from './framework/types.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue/scheduling-queue.js';
+import { SchedulingAlgorithm, type CycleResult } from './schedule-one.js';
 import { defaultProfile, registry, type PluginDeps, type ProfileConfig } from './plugins/registry.js';
 
 export interface SchedulerDeps {
@@ -54,24 +53,8 @@ export interface Scheduler {
   readonly cache: SchedulerCache;
 }
 
-/** Why a cycle found no node, or failed. */
-type CycleResult =
-  | { node: string; evaluated: number; feasible: number }
-  | { fit: Diagnosis; numAllNodes: number; nominated?: { nodeName: string; victims: readonly Pod[] } }
-  | { error: string };
-
 const isTerminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const isAssigned = (p: Pod) => !!p.spec?.nodeName;
-
-/** The nodes to find feasible before scoring (numFeasibleNodesToFind). */
-export function numFeasibleNodesToFind(numAllNodes: number, percentage = 0): number {
-  const minFeasible = 100;
-  if (numAllNodes < minFeasible) return numAllNodes;
-  let pct = percentage;
-  if (pct === 0) pct = Math.max(5, 50 - Math.trunc(numAllNodes / 125));
-  if (pct >= 100) return numAllNodes;
-  return Math.max(Math.trunc((numAllNodes * pct) / 100), minFeasible);
-}
 
 /** Tracks concurrent async writes so that the loop can wait for a free slot, and drain at shutdown. */
 function writeTracker(max: number) {
@@ -133,8 +116,8 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
     pluginEvents: new Map(fw.plugins.map((p) => [p.name, new Set(p.events ?? [])])),
   });
   const writes = writeTracker(opts.maxConcurrentWrites ?? 512);
+  const algorithm = new SchedulingAlgorithm(fw, cache, { percentageOfNodesToScore: opts.percentageOfNodesToScore, random });
   let recorder: EventRecorder | undefined;
-  let nextStartNodeIndex = 0;
 
   function defaultSelector(pod: Pod): LabelRequirements {
     const ns = pod.metadata?.namespace ?? '';
@@ -194,57 +177,6 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
     if (schedulingPropertiesChanged(old, node)) move('NodeUpdate');
   });
   nodeInf.onDelete((node) => cache.removeNode(node.metadata.name ?? ''));
-
-  // ---- one scheduling cycle (synchronous: the cache cannot change under it) ----
-  function scheduleCycle(pod: Pod): CycleResult {
-    const all = cache.nodes;
-    if (all.length === 0) return { error: noNodesAvailableMsg };
-    const state = new CycleState();
-    const pre = fw.runPreFilter(state, pod, cache);
-    if (pre.status.code === 'Error') return { error: `running PreFilter plugin ${pre.status.plugin}: ${pre.status.reasons.join(', ')}` };
-    const statuses = new Map<string, Status>();
-    const rejecting = new Set<string>();
-    if (!isSuccess(pre.status)) {
-      for (const n of all) statuses.set(n.name, pre.status);
-      if (pre.status.plugin) rejecting.add(pre.status.plugin);
-      return fitFailure(state, pod, { statuses, unschedulablePlugins: rejecting, preFilterMsg: pre.status.reasons.join(', ') });
-    }
-    let candidates: readonly NodeInfo[] = all;
-    if (pre.nodeNames) {
-      const only = pre.nodeNames;
-      candidates = all.filter((n) => only.has(n.name));
-      const excluded = unresolvable(`node(s) didn't satisfy plugin(s) [${fw.plugins.filter((p) => p.name === 'NodeAffinity').map((p) => p.name).join(',')}]`);
-      for (const n of all) if (!only.has(n.name)) statuses.set(n.name, excluded);
-    }
-    const feasible: NodeInfo[] = [];
-    const len = candidates.length;
-    const want = numFeasibleNodesToFind(len, opts.percentageOfNodesToScore ?? 0);
-    const start = len ? nextStartNodeIndex % len : 0;
-    let processed = 0;
-    for (; processed < len && feasible.length < want; processed++) {
-      const node = candidates[(start + processed) % len]!;
-      const st = fw.runFilters(state, pod, node);
-      if (st.code === 'Success') feasible.push(node);
-      else if (st.code === 'Error') return { error: `running Filter plugin ${st.plugin}: ${st.reasons.join(', ')}` };
-      else { statuses.set(node.name, st); if (st.plugin) rejecting.add(st.plugin); }
-    }
-    if (len) nextStartNodeIndex = (start + processed) % len;
-    if (feasible.length === 0) return fitFailure(state, pod, { statuses, unschedulablePlugins: rejecting });
-    if (feasible.length === 1 || !fw.hasScorePlugins) return { node: feasible[0]!.name, evaluated: processed, feasible: feasible.length };
-    const scores = fw.runScore(state, pod, feasible, cache);
-    // Highest total; ties broken uniformly at random (reservoir sampling, as selectHost).
-    let best = 0;
-    let ties = 1;
-    for (let i = 1; i < scores.length; i++) {
-      if (scores[i]! > scores[best]!) { best = i; ties = 1; } else if (scores[i] === scores[best]) { ties++; if (random() * ties < 1) best = i; }
-    }
-    return { node: feasible[best]!.name, evaluated: processed, feasible: feasible.length };
-  }
-
-  function fitFailure(state: CycleState, pod: Pod, d: Diagnosis): CycleResult {
-    const post = fw.runPostFilter(state, pod, cache, d.statuses);
-    return { fit: { ...d, postFilterMsg: post?.message }, numAllNodes: cache.nodes.length, nominated: post?.nominated };
-  }
 
   // ---- after the cycle ----
   async function bindingCycle(q: QueuedPodInfo, pod: Pod, node: string, signal: AbortSignal): Promise<void> {
@@ -306,7 +238,7 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
     q.pod = pod;
     let r: CycleResult;
     try {
-      r = scheduleCycle(pod);
+      r = algorithm.schedulePod(pod);
     } catch (err) {
       r = { error: err instanceof Error ? err.message : String(err) };
     }
