@@ -2,14 +2,14 @@ import type { Pod } from 'kubernetes-types/core/v1.js';
 import { CycleState } from './framework/cycle-state.js';
 import { noNodesAvailableMsg, type Diagnosis } from './framework/fit-error.js';
 import type { Framework } from './framework/framework.js';
-import type { NodeInfo } from './framework/node-info.js';
+import type { NodeInfo, PodInfo } from './framework/node-info.js';
 import type { Status } from './framework/types.js';
 import { isSuccess, unresolvable } from './framework/types.js';
 import type { SchedulerCache } from './cache/scheduler-cache.js';
 
 /** A cycle's outcome: the chosen node, why no node fits (with preemption's nomination), or an internal error. */
 export type CycleResult =
-  | { node: string; evaluated: number; feasible: number }
+  | { node: string; evaluated: number; feasible: number; podInfo: PodInfo }
   | { fit: Diagnosis; numAllNodes: number; nominated?: { nodeName: string; victims: readonly Pod[] } }
   | { error: string };
 
@@ -95,7 +95,7 @@ export class SchedulingAlgorithm {
     }
     if (len) this.#nextStartNodeIndex = (start + processed) % len;
     if (feasible.length === 0) return this.#fitFailure(state, pod, { statuses, unschedulablePlugins: rejecting });
-    if (feasible.length === 1 || !fw.hasScorePlugins) return { node: feasible[0]!.name, evaluated: processed, feasible: feasible.length };
+    if (feasible.length === 1 || !fw.hasScorePlugins) return { node: feasible[0]!.name, evaluated: processed, feasible: feasible.length, podInfo: state.podInfo(pod) };
     const scores = fw.runScore(state, pod, feasible, cache);
     // Highest total; ties broken uniformly at random (reservoir sampling, as selectHost).
     let best = 0;
@@ -103,7 +103,7 @@ export class SchedulingAlgorithm {
     for (let i = 1; i < scores.length; i++) {
       if (scores[i]! > scores[best]!) { best = i; ties = 1; } else if (scores[i] === scores[best]) { ties++; if (this.#random() * ties < 1) best = i; }
     }
-    return { node: feasible[best]!.name, evaluated: processed, feasible: feasible.length };
+    return { node: feasible[best]!.name, evaluated: processed, feasible: feasible.length, podInfo: state.podInfo(pod) };
   }
 
   #fitFailure(state: CycleState, pod: Pod, d: Diagnosis): CycleResult {

@@ -243,7 +243,7 @@ export function scheduler(deps: SchedulerDeps, opts: SchedulerOptions = {}): Sch
       r = { error: err instanceof Error ? err.message : String(err) };
     }
     if ('node' in r) {
-      cache.assume(pod, r.node);
+      cache.assume(pod, r.node, r.podInfo);
       log.debug('assumed', { pod: q.key, node: r.node, evaluated: r.evaluated, feasible: r.feasible });
       writes.start(bindingCycle(q, pod, r.node, signal));
       return;

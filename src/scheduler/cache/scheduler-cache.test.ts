@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchedulerCache } from './scheduler-cache.js';
 import { makeNode, makePod } from '../testing/fixtures.js';
+import { newPodInfo } from '../framework/node-info.js';
 
 test('an assumed pod counts on its node at once, is forgotten when binding fails', () => {
   const c = new SchedulerCache();
@@ -63,4 +64,47 @@ test('nodes with affinity pods are tracked for InterPodAffinity', () => {
   assert.deepEqual(c.nodesWithAffinityPods.map((n) => n.name), ['n2']);
   c.forget('default/a');
   assert.equal(c.nodesWithRequiredAntiAffinityPods.length, 0);
+});
+
+test('the affinity node lists follow pods with (anti-)affinity terms joining and leaving nodes', () => {
+  const c = new SchedulerCache();
+  for (const n of ['n1', 'n2', 'n3']) c.addNode(makeNode(n));
+  const anti = makePod('anti', {}, { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'x' } } }] } } });
+  const pref = makePod('pref', {}, { affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: {} } }] } } });
+  const names = (l: readonly { name: string }[]) => l.map((n) => n.name);
+  c.assume(makePod('plain'), 'n1');
+  assert.deepEqual(names(c.nodesWithAffinityPods), []);
+  assert.deepEqual(names(c.nodesWithRequiredAntiAffinityPods), []);
+  c.assume(anti, 'n3');
+  c.addPod({ ...pref, spec: { ...pref.spec!, nodeName: 'n2' } });
+  assert.deepEqual(names(c.nodesWithAffinityPods), ['n2', 'n3']);
+  assert.deepEqual(names(c.nodesWithRequiredAntiAffinityPods), ['n3']);
+  // Confirmed on another node than assumed: moves.
+  c.addPod({ ...anti, spec: { ...anti.spec!, nodeName: 'n1' } });
+  assert.deepEqual(names(c.nodesWithAffinityPods), ['n1', 'n2']);
+  assert.deepEqual(names(c.nodesWithRequiredAntiAffinityPods), ['n1']);
+  c.removePod(anti);
+  assert.deepEqual(names(c.nodesWithRequiredAntiAffinityPods), []);
+  assert.deepEqual(names(c.nodesWithAffinityPods), ['n2']);
+  c.removeNode('n2');
+  assert.deepEqual(names(c.nodesWithAffinityPods), []);
+  c.addNode(makeNode('n2'));
+  assert.deepEqual(names(c.nodesWithAffinityPods), ['n2']);
+});
+
+test('assume reuses the PodInfo parsed in the cycle (with the pod bound to the node)', () => {
+  const c = new SchedulerCache();
+  c.addNode(makeNode('n1', { cpu: '2' }));
+  const pod = makePod('p1', { cpu: '500m' });
+  const info = newPodInfo(pod);
+  c.assume(pod, 'n1', info);
+  const placed = c.get('n1')!.getPod('default/p1')!;
+  assert.equal(placed.requests, info.requests);
+  assert.equal(placed.pod.spec?.nodeName, 'n1');
+  assert.equal(pod.spec?.nodeName, undefined);
+  // A PodInfo of another object is not trusted: parsed again.
+  const other = makePod('p2', { cpu: '1' });
+  c.assume(other, 'n1', info);
+  assert.equal(c.get('n1')!.getPod('default/p2')!.requests.milliCPU, 1000);
+  assert.equal(c.get('n1')!.requested.milliCPU, 1500);
 });

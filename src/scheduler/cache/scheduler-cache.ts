@@ -1,6 +1,7 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Snapshot } from '../framework/types.js';
-import { NodeInfo, newPodInfo, podKey } from '../framework/node-info.js';
+import type { PodInfo } from '../framework/node-info.js';
+import { NodeInfo, boundPodInfo, newPodInfo, podKey } from '../framework/node-info.js';
 
 interface PodState { nodeName: string; assumed: boolean; bindingFinished: boolean }
 
@@ -18,10 +19,11 @@ export class SchedulerCache implements Snapshot {
   readonly #real = new Set<string>();
   readonly #pods = new Map<string, PodState>();
   #list: NodeInfo[] | undefined;
-  #affinityGen = -1;
+  /** Bumped when a node joins or leaves the affinity lists below (or the node list changes). */
+  #affinityGen = 0;
+  #affinityListsGen = -1;
   #withAffinity: NodeInfo[] = [];
   #withAntiAffinity: NodeInfo[] = [];
-  #generation = 0;
 
   #info(name: string): NodeInfo {
     let n = this.#infos.get(name);
@@ -39,8 +41,7 @@ export class SchedulerCache implements Snapshot {
     const existing = this.#infos.get(name);
     if (existing) existing.setNode(node);
     else this.#infos.set(name, new NodeInfo(node));
-    if (!this.#real.has(name)) { this.#real.add(name); this.#list = undefined; }
-    this.#generation++;
+    if (!this.#real.has(name)) { this.#real.add(name); this.#list = undefined; this.#affinityGen++; }
   }
 
   updateNode(node: Node): void { this.addNode(node); }
@@ -50,19 +51,21 @@ export class SchedulerCache implements Snapshot {
     const n = this.#infos.get(name);
     if (n && n.podCount === 0) this.#infos.delete(name);
     this.#list = undefined;
-    this.#generation++;
+    this.#affinityGen++;
   }
 
   // ---- pods ----
 
-  /** The decision is made: account the pod on `nodeName` before it is bound. */
-  assume(pod: Pod, nodeName: string): void {
+  /**
+   * The decision is made: account the pod on `nodeName` before it is bound. `info` is the
+   * cycle's PodInfo of `pod`, reused rather than parsed again.
+   */
+  assume(pod: Pod, nodeName: string, info?: PodInfo): void {
     const key = podKey(pod);
     if (this.#pods.has(key)) throw new Error(`pod ${key} is already in the cache, so cannot be assumed`);
     const bound: Pod = { ...pod, spec: { ...pod.spec!, nodeName } };
-    this.#info(nodeName).addPod(newPodInfo(bound));
+    this.#addTo(nodeName, info?.pod === pod ? boundPodInfo(info, bound) : newPodInfo(bound));
     this.#pods.set(key, { nodeName, assumed: true, bindingFinished: false });
-    this.#generation++;
   }
 
   finishBinding(key: string): void {
@@ -88,9 +91,8 @@ export class SchedulerCache implements Snapshot {
     const nodeName = pod.spec?.nodeName ?? '';
     const s = this.#pods.get(key);
     if (s && s.nodeName !== nodeName) this.#removeFrom(s.nodeName, key);
-    this.#info(nodeName).addPod(newPodInfo(pod));
+    this.#addTo(nodeName, newPodInfo(pod));
     this.#pods.set(key, { nodeName, assumed: false, bindingFinished: true });
-    this.#generation++;
   }
 
   updatePod(pod: Pod): void { this.addPod(pod); }
@@ -103,12 +105,20 @@ export class SchedulerCache implements Snapshot {
     this.#pods.delete(key);
   }
 
+  #addTo(nodeName: string, p: PodInfo): void {
+    const n = this.#info(nodeName);
+    const before = affinityMembership(n);
+    n.addPod(p);
+    if (affinityMembership(n) !== before) this.#affinityGen++;
+  }
+
   #removeFrom(nodeName: string, key: string): void {
     const n = this.#infos.get(nodeName);
     if (!n) return;
+    const before = affinityMembership(n);
     n.removePod(key);
+    if (affinityMembership(n) !== before) this.#affinityGen++;
     if (n.podCount === 0 && !this.#real.has(nodeName)) this.#infos.delete(nodeName);
-    this.#generation++;
   }
 
   podCount(): number { return this.#pods.size; }
@@ -125,12 +135,17 @@ export class SchedulerCache implements Snapshot {
   }
 
   #refreshAffinity(): void {
-    if (this.#affinityGen === this.#generation) return;
+    if (this.#affinityListsGen === this.#affinityGen) return;
     this.#withAffinity = this.nodes.filter((n) => n.podsWithAffinity > 0);
     this.#withAntiAffinity = this.nodes.filter((n) => n.podsWithRequiredAntiAffinity > 0);
-    this.#affinityGen = this.#generation;
+    this.#affinityListsGen = this.#affinityGen;
   }
 
   get nodesWithAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAffinity; }
   get nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAntiAffinity; }
+}
+
+/** Which of the affinity lists a node belongs in: bit 1 pods with affinity, bit 2 with required anti-affinity. */
+function affinityMembership(n: NodeInfo): number {
+  return (n.podsWithAffinity > 0 ? 1 : 0) | (n.podsWithRequiredAntiAffinity > 0 ? 2 : 0);
 }

@@ -1,3 +1,8 @@
+import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { PodInfo } from './node-info.js';
+import type { FilterPlugin } from './types.js';
+import { newPodInfo } from './node-info.js';
+
 /** A typed slot in CycleState, keyed by the plugin that owns it. */
 export interface StateKey<T> {
   readonly name: string;
@@ -19,14 +24,25 @@ export class CycleState {
   readonly skipScore = new Set<string>();
   /** Plugins whose Filter is skipped this cycle (PreFilter returned Skip). */
   readonly skipFilter = new Set<string>();
+  /** The Filter plugins that run this cycle (the profile's minus skipFilter), set by the framework's first runFilters. */
+  filters: readonly FilterPlugin[] | undefined;
+  #podInfo: PodInfo | undefined;
+
+  /** The PodInfo of the pod this cycle schedules, parsed once and shared by the plugins. */
+  podInfo(pod: Pod): PodInfo {
+    let p = this.#podInfo;
+    if (p?.pod !== pod) this.#podInfo = p = newPodInfo(pod);
+    return p;
+  }
 
   write<T>(key: StateKey<T>, value: T): void {
     this.#slots.set(key.name, value);
   }
 
   read<T>(key: StateKey<T>): T {
-    if (!this.#slots.has(key.name)) throw new Error(`cycle state has no ${key.name}: its PreFilter/PreScore did not run`);
-    return this.#slots.get(key.name) as T;
+    const v = this.#slots.get(key.name);
+    if (v === undefined && !this.#slots.has(key.name)) throw new Error(`cycle state has no ${key.name}: its PreFilter/PreScore did not run`);
+    return v as T;
   }
 
   tryRead<T>(key: StateKey<T>): T | undefined {
@@ -41,6 +57,7 @@ export class CycleState {
     }
     for (const s of this.skipScore) c.skipScore.add(s);
     for (const s of this.skipFilter) c.skipFilter.add(s);
+    c.#podInfo = this.#podInfo;
     return c;
   }
 }

@@ -51,8 +51,9 @@ export class Framework {
   }
 
   runFilters(state: CycleState, pod: Pod, node: NodeInfo): Status {
-    for (const p of this.#filters) {
-      if (state.skipFilter.has(p.name)) continue;
+    const filters = state.filters ??= this.#filters.filter((p) => !state.skipFilter.has(p.name));
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
       const s = p.filter(state, pod, node);
       if (s.code !== 'Success') return { code: s.code, reasons: s.reasons, plugin: p.name };
     }

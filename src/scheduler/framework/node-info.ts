@@ -2,7 +2,7 @@ import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js';
 import type { AffinityTerm, WeightedAffinityTerm } from './affinity-term.js';
 import { affinityTerm, weightedAffinityTerms } from './affinity-term.js';
 import type { Resource } from './resources.js';
-import { addResource, emptyResource, podRequests, resourceOf } from './resources.js';
+import { addResource, emptyResource, podResources, resourceOf } from './resources.js';
 
 export interface HostPort {
   readonly ip: string;
@@ -41,21 +41,33 @@ export function hostPortsOf(pod: Pod): HostPort[] {
   return out;
 }
 
+const noTerms: readonly never[] = Object.freeze([]);
+
 export function newPodInfo(pod: Pod): PodInfo {
-  const nonZero = podRequests(pod, true);
+  const { requests, nonZeroMilliCPU, nonZeroMemory } = podResources(pod);
   const a = pod.spec?.affinity;
+  const pa = a?.podAffinity;
+  const paa = a?.podAntiAffinity;
   return {
     pod,
     key: podKey(pod),
-    requests: podRequests(pod),
-    nonZeroMilliCPU: nonZero.milliCPU,
-    nonZeroMemory: nonZero.memory,
+    requests,
+    nonZeroMilliCPU,
+    nonZeroMemory,
     hostPorts: hostPortsOf(pod),
-    requiredAffinity: (a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t)),
-    requiredAntiAffinity: (a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => affinityTerm(pod, t)),
-    preferredAffinity: weightedAffinityTerms(pod, a?.podAffinity?.preferredDuringSchedulingIgnoredDuringExecution),
-    preferredAntiAffinity: weightedAffinityTerms(pod, a?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution),
+    requiredAffinity: pa?.requiredDuringSchedulingIgnoredDuringExecution?.map((t) => affinityTerm(pod, t)) ?? noTerms,
+    requiredAntiAffinity: paa?.requiredDuringSchedulingIgnoredDuringExecution?.map((t) => affinityTerm(pod, t)) ?? noTerms,
+    preferredAffinity: pa?.preferredDuringSchedulingIgnoredDuringExecution ? weightedAffinityTerms(pod, pa.preferredDuringSchedulingIgnoredDuringExecution) : noTerms,
+    preferredAntiAffinity: paa?.preferredDuringSchedulingIgnoredDuringExecution ? weightedAffinityTerms(pod, paa.preferredDuringSchedulingIgnoredDuringExecution) : noTerms,
   };
+}
+
+/**
+ * The PodInfo of `bound`, a copy of `info.pod` that differs only in spec.nodeName (the cache's
+ * assumed pod): what was parsed of the pod is reused, as kube-scheduler reuses the queued PodInfo.
+ */
+export function boundPodInfo(info: PodInfo, bound: Pod): PodInfo {
+  return { ...info, pod: bound };
 }
 
 function hasAffinity(p: PodInfo): boolean {
@@ -67,11 +79,17 @@ function hasAffinity(p: PodInfo): boolean {
  * scheduler cache between cycles; preemption edits `clone()`s.
  */
 export class NodeInfo {
-  node: Node;
+  node!: Node;
   readonly name: string;
-  allocatable: Resource;
-  allowedPodNumber: number;
-  taints: readonly Taint[];
+  allocatable!: Resource;
+  allowedPodNumber!: number;
+  taints!: readonly Taint[];
+  /** spec.unschedulable */
+  unschedulable!: boolean;
+  /** The taints with effect NoSchedule or NoExecute, in spec order (what the Filter checks). */
+  noScheduleTaints!: readonly Taint[];
+  /** The PreferNoSchedule taints, in spec order (what the Score counts). */
+  preferNoScheduleTaints!: readonly Taint[];
   readonly requested: Resource = emptyResource();
   nonZeroMilliCPU = 0;
   nonZeroMemory = 0;
@@ -84,19 +102,24 @@ export class NodeInfo {
   generation = 0;
 
   constructor(node: Node) {
-    this.node = node;
     this.name = node.metadata?.name ?? '';
-    this.allocatable = resourceOf(node.status?.allocatable as Record<string, string>);
-    this.allowedPodNumber = Number(node.status?.allocatable?.pods ?? 0) || 0;
-    this.taints = node.spec?.taints ?? [];
+    this.#read(node);
   }
 
   setNode(node: Node): void {
+    this.#read(node);
+    this.generation++;
+  }
+
+  /** What the filters and scores read of the Node, derived once per node version. */
+  #read(node: Node): void {
     this.node = node;
     this.allocatable = resourceOf(node.status?.allocatable as Record<string, string>);
     this.allowedPodNumber = Number(node.status?.allocatable?.pods ?? 0) || 0;
     this.taints = node.spec?.taints ?? [];
-    this.generation++;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.noScheduleTaints = this.taints.filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+    this.preferNoScheduleTaints = this.taints.filter((t) => t.effect === 'PreferNoSchedule');
   }
 
   get labels(): Readonly<Record<string, string>> {

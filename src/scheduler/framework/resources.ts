@@ -98,3 +98,60 @@ export function podRequests(pod: Pod, nonZero = false): Resource {
   if (pod.spec?.overhead) addResource(reqs, resourceOf(pod.spec.overhead as ResourceList));
   return reqs;
 }
+
+/** A pod's requests and its scoring view (podRequests with and without `nonZero`), from one parse of each container. */
+export interface PodResources {
+  readonly requests: Resource;
+  readonly nonZeroMilliCPU: number;
+  readonly nonZeroMemory: number;
+}
+
+/** podRequests(pod) and podRequests(pod, true)'s CPU and memory in one pass (each quantity parsed once). */
+export function podResources(pod: Pod): PodResources {
+  const reqs = emptyResource();
+  // The nonZero view differs only in CPU and memory: track those two alongside.
+  let cpu = 0;
+  let mem = 0;
+  const nzCPU = (c: Container, r: Resource) => (c.resources?.requests?.cpu ? r.milliCPU : defaultMilliCPURequest);
+  const nzMem = (c: Container, r: Resource) => (c.resources?.requests?.memory ? r.memory : defaultMemoryRequest);
+  for (const c of pod.spec?.containers ?? []) {
+    const r = resourceOf(c.resources?.requests as ResourceList);
+    addResource(reqs, r);
+    cpu += nzCPU(c, r);
+    mem += nzMem(c, r);
+  }
+  const init = pod.spec?.initContainers;
+  if (init?.length) {
+    const sidecars = emptyResource();
+    const initMax = emptyResource();
+    let sideCPU = 0; let sideMem = 0; let maxCPU = 0; let maxMem = 0;
+    for (const c of init) {
+      const r = resourceOf(c.resources?.requests as ResourceList);
+      const rc = nzCPU(c, r);
+      const rm = nzMem(c, r);
+      let effective: Resource;
+      let effCPU: number; let effMem: number;
+      if (c.restartPolicy === 'Always') {
+        addResource(reqs, r);
+        addResource(sidecars, r);
+        effective = sidecars;
+        cpu += rc; mem += rm; sideCPU += rc; sideMem += rm;
+        effCPU = sideCPU; effMem = sideMem;
+      } else {
+        effective = cloneResource(r);
+        addResource(effective, sidecars);
+        effCPU = rc + sideCPU; effMem = rm + sideMem;
+      }
+      maxInto(initMax, effective);
+      maxCPU = Math.max(maxCPU, effCPU); maxMem = Math.max(maxMem, effMem);
+    }
+    maxInto(reqs, initMax);
+    cpu = Math.max(cpu, maxCPU); mem = Math.max(mem, maxMem);
+  }
+  if (pod.spec?.overhead) {
+    const o = resourceOf(pod.spec.overhead as ResourceList);
+    addResource(reqs, o);
+    cpu += o.milliCPU; mem += o.memory;
+  }
+  return { requests: reqs, nonZeroMilliCPU: cpu, nonZeroMemory: mem };
+}

@@ -5,7 +5,6 @@ import { stateKey } from '../framework/cycle-state.js';
 import type { NamespaceLabels } from '../framework/affinity-term.js';
 import { termMatches } from '../framework/affinity-term.js';
 import type { NodeInfo, PodInfo } from '../framework/node-info.js';
-import { newPodInfo } from '../framework/node-info.js';
 
 export const interPodAffinityName = 'InterPodAffinity';
 export const errReasonExistingAntiAffinityRulesNotMatch = "node(s) didn't satisfy existing pods anti-affinity rules";
@@ -71,10 +70,10 @@ export function interPodAffinity(args: InterPodAffinityArgs = {}, nsLabels: Name
     name: interPodAffinityName,
     events: ['AssignedPodAdd', 'AssignedPodUpdate', 'AssignedPodDelete', 'NodeAdd', 'NodeUpdate'],
     preFilter(state, pod, snapshot) {
-      const self = newPodInfo(pod);
-      const s = new FilterState(self, new Counts(), new Counts(), new Counts());
+      const self = state.podInfo(pod);
       const ownTerms = self.requiredAffinity.length + self.requiredAntiAffinity.length > 0;
       if (!ownTerms && snapshot.nodesWithRequiredAntiAffinityPods.length === 0) return { status: skip };
+      const s = new FilterState(self, new Counts(), new Counts(), new Counts());
       const nodes = ownTerms ? snapshot.nodes : snapshot.nodesWithRequiredAntiAffinityPods;
       for (const node of nodes) for (const existing of node.pods()) account(s, pod, existing, node, 1);
       state.write(filterKey, s);
@@ -109,7 +108,7 @@ export function interPodAffinity(args: InterPodAffinityArgs = {}, nsLabels: Name
       return success;
     },
     preScore(state, pod, _nodes, snapshot) {
-      const self = newPodInfo(pod);
+      const self = state.podInfo(pod);
       const hasPreferred = self.preferredAffinity.length + self.preferredAntiAffinity.length > 0;
       if (!hasPreferred && snapshot.nodesWithAffinityPods.length === 0) return skip;
       const scores = new Counts();

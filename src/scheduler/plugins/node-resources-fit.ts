@@ -1,10 +1,8 @@
-import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/types.js';
 import { maxNodeScore, success, unschedulable } from '../framework/types.js';
 import { stateKey } from '../framework/cycle-state.js';
 import type { NodeInfo } from '../framework/node-info.js';
 import type { Resource } from '../framework/resources.js';
-import { podRequests } from '../framework/resources.js';
 
 export const nodeResourcesFitName = 'NodeResourcesFit';
 export const errReasonTooManyPods = 'Too many pods';
@@ -22,6 +20,24 @@ interface PreFilterState { requests: Resource; isZero: boolean }
 interface PreScoreState { milliCPU: number; memory: number }
 const fitKey = stateKey<PreFilterState>('PreFilterNodeResourcesFit');
 const scoreKey = stateKey<PreScoreState>('PreScoreNodeResourcesFit');
+
+/** fitsRequest without building reasons: true when `insufficientResources` would return none. */
+export function fitsResources(req: Resource, isZero: boolean, node: NodeInfo, ignored: ReadonlySet<string>): boolean {
+  if (node.podCount + 1 > node.allowedPodNumber) return false;
+  if (isZero) return true;
+  const alloc = node.allocatable;
+  const used = node.requested;
+  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
+  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
+  if (req.scalar.size) {
+    for (const [name, v] of req.scalar) {
+      if (v === 0 || ignored.has(name)) continue;
+      if (v > (alloc.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) return false;
+    }
+  }
+  return true;
+}
 
 /** The reasons a node lacks room for `req` (NodeResourcesFit's fitsRequest). */
 export function insufficientResources(req: Resource, isZero: boolean, node: NodeInfo, ignored: ReadonlySet<string>): string[] {
@@ -68,19 +84,19 @@ export function nodeResourcesFit(args: FitArgs = {}): PreFilterPlugin & FilterPl
     name: nodeResourcesFitName,
     events: ['AssignedPodDelete', 'NodeAdd', 'NodeUpdate'],
     preFilter(state, pod) {
-      const requests = podRequests(pod);
+      const { requests } = state.podInfo(pod);
       const isZero = requests.milliCPU === 0 && requests.memory === 0 && requests.ephemeralStorage === 0 && [...requests.scalar.values()].every((v) => v === 0);
       state.write(fitKey, { requests, isZero });
       return { status: success };
     },
     filter(state, _pod, node) {
       const { requests, isZero } = state.read(fitKey);
-      const missing = insufficientResources(requests, isZero, node, ignored);
-      return missing.length ? unschedulable(...missing) : success;
+      if (fitsResources(requests, isZero, node, ignored)) return success;
+      return unschedulable(...insufficientResources(requests, isZero, node, ignored));
     },
-    preScore(state, pod: Pod) {
-      const r = podRequests(pod, true);
-      state.write(scoreKey, { milliCPU: r.milliCPU, memory: r.memory });
+    preScore(state, pod) {
+      const p = state.podInfo(pod);
+      state.write(scoreKey, { milliCPU: p.nonZeroMilliCPU, memory: p.nonZeroMemory });
       return success;
     },
     score(state, _pod, node) {

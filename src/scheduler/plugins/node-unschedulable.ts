@@ -12,7 +12,7 @@ export function nodeUnschedulable(): FilterPlugin {
     name: nodeUnschedulableName,
     events: ['NodeAdd', 'NodeUpdate'],
     filter(_state, pod, node) {
-      if (!node.node.spec?.unschedulable) return success;
+      if (!node.unschedulable) return success;
       return tolerated(pod.spec?.tolerations, unschedulableTaint) ? success : unresolvable(errReasonUnschedulable);
     },
   };

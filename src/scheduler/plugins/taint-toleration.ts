@@ -2,7 +2,7 @@ import type { Toleration } from 'kubernetes-types/core/v1.js';
 import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/types.js';
 import { success, unresolvable } from '../framework/types.js';
 import { stateKey } from '../framework/cycle-state.js';
-import { findUntoleratedTaint, tolerated } from '../framework/taints.js';
+import { tolerated } from '../framework/taints.js';
 import { defaultNormalize } from './normalize.js';
 
 export const taintTolerationName = 'TaintToleration';
@@ -18,8 +18,13 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
     name: taintTolerationName,
     events: ['NodeAdd', 'NodeUpdate'],
     filter(_state, pod, node) {
-      const taint = findUntoleratedTaint(node.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute']);
-      return taint ? unresolvable(errReasonUntoleratedTaint(taint.key, taint.value ?? '')) : success;
+      const taints = node.noScheduleTaints;
+      if (taints.length === 0) return success;
+      const tolerations = pod.spec?.tolerations;
+      for (const taint of taints) {
+        if (!tolerated(tolerations, taint)) return unresolvable(errReasonUntoleratedTaint(taint.key, taint.value ?? ''));
+      }
+      return success;
     },
     preScore(state, pod) {
       state.write(preferKey, (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
@@ -28,7 +33,7 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
     score(state, _pod, node) {
       const tolerations = state.read(preferKey);
       let n = 0;
-      for (const t of node.taints) if (t.effect === 'PreferNoSchedule' && !tolerated(tolerations, t)) n++;
+      for (const t of node.preferNoScheduleTaints) if (!tolerated(tolerations, t)) n++;
       return n;
     },
     normalize(_state, _pod, scores) { defaultNormalize(scores, true); },
