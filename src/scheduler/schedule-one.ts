@@ -74,28 +74,44 @@ export class SchedulingAlgorithm {
       if (pre.status.plugin) rejecting.add(pre.status.plugin);
       return this.#fitFailure(state, pod, { statuses, unschedulablePlugins: rejecting, preFilterMsg: pre.status.reasons.join(', ') });
     }
+    // A node nominated by an earlier preemption is likely the only one that fits: tried first.
+    const nominated = pod.status?.nominatedNodeName;
+    if (nominated) {
+      const node = cache.get(nominated);
+      if (node) {
+        const st = fw.runFilters(state, pod, node);
+        if (st.code === 'Success') return { node: node.name, evaluated: 1 + statuses.size, feasible: 1, podInfo: state.podInfo(pod) };
+        if (st.code !== 'Error') { statuses.set(node.name, st); if (st.plugin) rejecting.add(st.plugin); }
+      }
+    }
     let candidates: readonly NodeInfo[] = all;
+    // Statuses of nodes a PreFilter excluded are not "processed" (upstream's absent-nodes status).
+    let excludedCount = 0;
     if (pre.nodeNames) {
       const only = pre.nodeNames;
       candidates = all.filter((n) => only.has(n.name));
       const excluded = unresolvable(`node(s) didn't satisfy plugin(s) [${fw.plugins.filter((p) => p.name === 'NodeAffinity').map((p) => p.name).join(',')}]`);
-      for (const n of all) if (!only.has(n.name)) statuses.set(n.name, excluded);
+      for (const n of all) if (!only.has(n.name) && !statuses.has(n.name)) { statuses.set(n.name, excluded); excludedCount++; }
     }
     const feasible: NodeInfo[] = [];
     const len = candidates.length;
-    const want = numFeasibleNodesToFind(len, this.#percentage);
-    const start = len ? this.#nextStartNodeIndex % len : 0;
-    let processed = 0;
-    for (; processed < len && feasible.length < want; processed++) {
-      const node = candidates[(start + processed) % len]!;
+    // Without scoring any feasible node will do.
+    const want = fw.hasScorePlugins ? numFeasibleNodesToFind(len, this.#percentage) : 1;
+    const start = this.#nextStartNodeIndex;
+    let error: Status | undefined;
+    for (let i = 0; i < len && feasible.length < want; i++) {
+      const node = candidates[(start + i) % len]!;
       const st = fw.runFilters(state, pod, node);
       if (st.code === 'Success') feasible.push(node);
-      else if (st.code === 'Error') return { error: `running Filter plugin ${st.plugin}: ${st.reasons.join(', ')}` };
+      else if (st.code === 'Error') { error = st; break; }
       else { statuses.set(node.name, st); if (st.plugin) rejecting.add(st.plugin); }
     }
-    if (len) this.#nextStartNodeIndex = (start + processed) % len;
+    // Where the next cycle starts: past the nodes this one processed, over all the nodes (as upstream, even after an error).
+    const processed = feasible.length + statuses.size - excludedCount;
+    this.#nextStartNodeIndex = (start + processed) % all.length;
+    if (error) return { error: `running Filter plugin ${error.plugin}: ${error.reasons.join(', ')}` };
     if (feasible.length === 0) return this.#fitFailure(state, pod, { statuses, unschedulablePlugins: rejecting });
-    if (feasible.length === 1 || !fw.hasScorePlugins) return { node: feasible[0]!.name, evaluated: processed, feasible: feasible.length, podInfo: state.podInfo(pod) };
+    if (feasible.length === 1) return { node: feasible[0]!.name, evaluated: processed, feasible: 1, podInfo: state.podInfo(pod) };
     const scores = fw.runScore(state, pod, feasible, cache);
     // Highest total; ties broken uniformly at random (reservoir sampling, as selectHost).
     let best = 0;
