@@ -108,3 +108,23 @@ test('assume reuses the PodInfo parsed in the cycle (with the pod bound to the n
   assert.equal(c.get('n1')!.getPod('default/p2')!.requests.milliCPU, 1000);
   assert.equal(c.get('n1')!.requested.milliCPU, 1500);
 });
+
+test('counts of cordoned and NoSchedule/NoExecute-tainted nodes follow node adds, updates and removals', () => {
+  const c = new SchedulerCache();
+  const counts = () => [c.unschedulableNodeCount, c.noScheduleTaintedNodeCount];
+  c.assume(makePod('early'), 'n1'); // a pod on a node not seen yet counts nothing
+  assert.deepEqual(counts(), [0, 0]);
+  c.addNode(makeNode('n1', {}, { unschedulable: true }));
+  c.addNode(makeNode('n2', {}, { taints: [{ key: 'k', effect: 'NoSchedule' }] }));
+  c.addNode(makeNode('n3', {}, { taints: [{ key: 'k', effect: 'PreferNoSchedule' }] }));
+  assert.deepEqual(counts(), [1, 1]);
+  c.updateNode(makeNode('n1', {}, { taints: [{ key: 'x', effect: 'NoExecute' }] }));
+  assert.deepEqual(counts(), [0, 2]);
+  c.updateNode(makeNode('n1', {}, { taints: [{ key: 'x', effect: 'NoExecute' }] }));
+  assert.deepEqual(counts(), [0, 2]);
+  c.removeNode('n1');
+  c.removeNode('n1');
+  assert.deepEqual(counts(), [0, 1]);
+  c.removeNode('n2');
+  assert.deepEqual(counts(), [0, 0]);
+});

@@ -24,6 +24,8 @@ export class SchedulerCache implements Snapshot {
   #affinityListsGen = -1;
   #withAffinity: NodeInfo[] = [];
   #withAntiAffinity: NodeInfo[] = [];
+  #unschedulableNodes = 0;
+  #noScheduleTaintedNodes = 0;
 
   #info(name: string): NodeInfo {
     let n = this.#infos.get(name);
@@ -38,17 +40,29 @@ export class SchedulerCache implements Snapshot {
 
   addNode(node: Node): void {
     const name = node.metadata?.name ?? '';
-    const existing = this.#infos.get(name);
-    if (existing) existing.setNode(node);
-    else this.#infos.set(name, new NodeInfo(node));
-    if (!this.#real.has(name)) { this.#real.add(name); this.#list = undefined; this.#affinityGen++; }
+    const known = this.#real.has(name);
+    let info = this.#infos.get(name);
+    if (info) {
+      if (known) this.#countNode(info, -1);
+      info.setNode(node);
+    } else {
+      this.#infos.set(name, (info = new NodeInfo(node)));
+    }
+    this.#countNode(info, 1);
+    if (!known) { this.#real.add(name); this.#list = undefined; this.#affinityGen++; }
+  }
+
+  #countNode(n: NodeInfo, sign: number): void {
+    if (n.unschedulable) this.#unschedulableNodes += sign;
+    if (n.noScheduleTaints.length) this.#noScheduleTaintedNodes += sign;
   }
 
   updateNode(node: Node): void { this.addNode(node); }
 
   removeNode(name: string): void {
-    this.#real.delete(name);
     const n = this.#infos.get(name);
+    if (n && this.#real.has(name)) this.#countNode(n, -1);
+    this.#real.delete(name);
     if (n && n.podCount === 0) this.#infos.delete(name);
     this.#list = undefined;
     this.#affinityGen++;
@@ -140,6 +154,9 @@ export class SchedulerCache implements Snapshot {
     this.#withAntiAffinity = this.nodes.filter((n) => n.podsWithRequiredAntiAffinity > 0);
     this.#affinityListsGen = this.#affinityGen;
   }
+
+  get unschedulableNodeCount(): number { return this.#unschedulableNodes; }
+  get noScheduleTaintedNodeCount(): number { return this.#noScheduleTaintedNodes; }
 
   get nodesWithAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAffinity; }
   get nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAntiAffinity; }

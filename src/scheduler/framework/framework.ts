@@ -23,6 +23,7 @@ export class Framework {
   readonly #preScores: PreScorePlugin[];
   readonly #scores: { plugin: ScorePlugin; weight: number }[];
   readonly #binders: BindPlugin[];
+  #scoreBuffer = new Float64Array(0);
 
   constructor(schedulerName: string, plugins: readonly ProfilePlugin[]) {
     this.schedulerName = schedulerName;
@@ -103,7 +104,9 @@ export class Framework {
       if (s.code === 'Skip') state.skipScore.add(p.name);
       else if (!isSuccess(s)) throw new Error(`running PreScore plugin ${p.name}: ${s.reasons.join(', ')}`);
     }
-    const scores = new Float64Array(nodes.length);
+    // One plugin's raw scores at a time, in a buffer kept between cycles (every entry is written before it is read).
+    if (this.#scoreBuffer.length < nodes.length) this.#scoreBuffer = new Float64Array(Math.max(nodes.length, 2 * this.#scoreBuffer.length));
+    const scores = this.#scoreBuffer.subarray(0, nodes.length);
     for (const { plugin, weight } of this.#scores) {
       if (state.skipScore.has(plugin.name)) continue;
       for (let i = 0; i < nodes.length; i++) scores[i] = plugin.score(state, pod, nodes[i]!);

@@ -135,6 +135,10 @@ export interface Snapshot {
   readonly nodesWithAffinityPods: readonly NodeInfo[];
   /** Nodes holding at least one pod with required anti-affinity terms. */
   readonly nodesWithRequiredAntiAffinityPods: readonly NodeInfo[];
+  /** How many nodes are cordoned (spec.unschedulable). */
+  readonly unschedulableNodeCount: number;
+  /** How many nodes have a NoSchedule or NoExecute taint. */
+  readonly noScheduleTaintedNodeCount: number;
 }
 
 export const maxNodeScore = 100;

@@ -80,6 +80,9 @@ export function leastRequestedScore(requested: number, capacity: number): number
 export function nodeResourcesFit(args: FitArgs = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const { ignored, weights } = validate(args);
   const weightSum = weights.reduce((s, w) => s + w.weight, 0);
+  // Integer scores times integer weights: summing per resource first gives the same total.
+  const cpuWeight = weights.reduce((s, w) => s + (w.name === 'cpu' ? w.weight : 0), 0);
+  const memoryWeight = weights.reduce((s, w) => s + (w.name === 'memory' ? w.weight : 0), 0);
   return {
     name: nodeResourcesFitName,
     events: ['AssignedPodDelete', 'NodeAdd', 'NodeUpdate'],
@@ -101,13 +104,10 @@ export function nodeResourcesFit(args: FitArgs = {}): PreFilterPlugin & FilterPl
     },
     score(state, _pod, node) {
       const req = state.read(scoreKey);
+      const alloc = node.allocatable;
       let total = 0;
-      for (const w of weights) {
-        const s = w.name === 'cpu'
-          ? leastRequestedScore(node.nonZeroMilliCPU + req.milliCPU, node.allocatable.milliCPU)
-          : leastRequestedScore(node.nonZeroMemory + req.memory, node.allocatable.memory);
-        total += s * w.weight;
-      }
+      if (cpuWeight) total += leastRequestedScore(node.nonZeroMilliCPU + req.milliCPU, alloc.milliCPU) * cpuWeight;
+      if (memoryWeight) total += leastRequestedScore(node.nonZeroMemory + req.memory, alloc.memory) * memoryWeight;
       return Math.trunc(total / weightSum);
     },
   };

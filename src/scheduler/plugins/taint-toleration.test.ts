@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { taintToleration } from './taint-toleration.js';
 import { nodeUnschedulable } from './node-unschedulable.js';
+import { nodeName } from './node-name.js';
+import { CycleState } from '../framework/cycle-state.js';
 import { clusterOf, filterAll, makeNode, makePod, reasonsOf, scoreAll } from '../testing/fixtures.js';
 
 test('NoSchedule/NoExecute taints reject unless tolerated, worded as upstream', () => {
@@ -34,4 +36,23 @@ test('NodeUnschedulable: cordoned nodes, unless the pod tolerates the unschedula
   assert.deepEqual(reasonsOf(filterAll(nodeUnschedulable(), makePod('p'), c)), { a: 'UnschedulableAndUnresolvable: node(s) were unschedulable', b: 'ok' });
   const ds = makePod('ds', {}, { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] });
   assert.deepEqual(reasonsOf(filterAll(nodeUnschedulable(), ds, c)), { a: 'ok', b: 'ok' });
+});
+
+test('PreFilter/PreScore skip what cannot change the outcome: no tainted or cordoned node, a tolerating pod, no PreferNoSchedule taint', () => {
+  const state = new CycleState();
+  const plain = clusterOf([makeNode('a'), makeNode('b')]);
+  const pod = makePod('p');
+  assert.equal(taintToleration().preFilter(state, pod, plain).status.code, 'Skip');
+  assert.equal(taintToleration().preScore(state, pod, plain.nodes, plain).code, 'Skip');
+  assert.equal(nodeUnschedulable().preFilter(state, pod, plain).status.code, 'Skip');
+  assert.equal(nodeName().preFilter(state, pod, plain).status.code, 'Skip');
+
+  const mixed = clusterOf([makeNode('a', {}, { taints: [{ key: 'k', effect: 'NoExecute' }], unschedulable: true }), makeNode('b', {}, { taints: [{ key: 's', effect: 'PreferNoSchedule' }] })]);
+  assert.equal(taintToleration().preFilter(state, pod, mixed).status.code, 'Success');
+  assert.equal(taintToleration().preScore(state, pod, mixed.nodes, mixed).code, 'Success');
+  // Only the scored nodes matter to PreScore: `a` alone has no PreferNoSchedule taint.
+  assert.equal(taintToleration().preScore(state, pod, [mixed.get('a')!], mixed).code, 'Skip');
+  assert.equal(nodeUnschedulable().preFilter(state, pod, mixed).status.code, 'Success');
+  const tolerant = makePod('ds', {}, { tolerations: [{ key: 'node.kubernetes.io/unschedulable', operator: 'Exists', effect: 'NoSchedule' }] });
+  assert.equal(nodeUnschedulable().preFilter(state, tolerant, mixed).status.code, 'Skip');
 });

@@ -1,6 +1,6 @@
 import type { Toleration } from 'kubernetes-types/core/v1.js';
-import type { FilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/types.js';
-import { success, unresolvable } from '../framework/types.js';
+import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../framework/types.js';
+import { skip, success, unresolvable } from '../framework/types.js';
 import { stateKey } from '../framework/cycle-state.js';
 import { tolerated } from '../framework/taints.js';
 import { defaultNormalize } from './normalize.js';
@@ -12,11 +12,18 @@ const preferKey = stateKey<Toleration[]>('PreScoreTaintToleration');
 /**
  * Filter: the first NoSchedule/NoExecute taint the pod does not tolerate rejects the node.
  * Score: fewer untolerated PreferNoSchedule taints is better.
+ *
+ * Skips, which change no decision: the Filter when no node has a NoSchedule/NoExecute taint
+ * (it would pass everywhere), the Score when no node scored has a PreferNoSchedule taint (every
+ * node would get the same 100, which moves no node ahead of another).
  */
-export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
+export function taintToleration(): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   return {
     name: taintTolerationName,
     events: ['NodeAdd', 'NodeUpdate'],
+    preFilter(_state, _pod, snapshot) {
+      return { status: snapshot.noScheduleTaintedNodeCount === 0 ? skip : success };
+    },
     filter(_state, pod, node) {
       const taints = node.noScheduleTaints;
       if (taints.length === 0) return success;
@@ -26,7 +33,8 @@ export function taintToleration(): FilterPlugin & PreScorePlugin & ScorePlugin {
       }
       return success;
     },
-    preScore(state, pod) {
+    preScore(state, pod, nodes) {
+      if (!nodes.some((n) => n.preferNoScheduleTaints.length > 0)) return skip;
       state.write(preferKey, (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
       return success;
     },

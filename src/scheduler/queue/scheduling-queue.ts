@@ -173,7 +173,8 @@ export class SchedulingQueue {
 
   /** A cluster event: retry the unschedulable pods that a plugin registered for it rejected. */
   moveAllToActiveOrBackoff(event: ClusterEvent): void {
-    for (const [key, q] of [...this.#unschedulable]) {
+    // Deleting the entry being visited is safe while iterating a Map; nothing else changes it here.
+    for (const [key, q] of this.#unschedulable) {
       if (!this.#relevant(q, event)) continue;
       this.#unschedulable.delete(key);
       if (this.#isBackingOff(q)) this.#backoff.push(q); else this.#toActive(q);
