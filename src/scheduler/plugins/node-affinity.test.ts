@@ -37,7 +37,11 @@ test('preferred terms score by weight, normalised to 100', () => {
 });
 
 test('NodeName and NodePorts', () => {
-  assert.deepEqual(reasonsOf(filterAll(nodeName(), makePod('p', {}, { nodeName: 'b' }), nodes())), {
+  // As upstream, NodeName's PreFilter always Skips (scheduled pods have no spec.nodeName); its Filter, run on its own, checks the name.
+  const named = makePod('p', {}, { nodeName: 'b' });
+  const cluster = nodes();
+  assert.equal(nodeName().preFilter(new CycleState(), named, cluster).status.code, 'Skip');
+  assert.deepEqual(reasonsOf(new Map(cluster.nodes.map((n) => [n.name, nodeName().filter(new CycleState(), named, n)]))), {
     a: "UnschedulableAndUnresolvable: node(s) didn't match the requested node name", b: 'ok', c: "UnschedulableAndUnresolvable: node(s) didn't match the requested node name",
   });
   const web = (name: string, hostPort: number, hostIP?: string) => makePod(name, {}, { containers: [{ name: 'c', image: 'x', ports: [{ containerPort: 80, hostPort, ...(hostIP ? { hostIP } : {}) }] }] });
