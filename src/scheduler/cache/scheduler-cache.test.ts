@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SchedulerCache } from './scheduler-cache.js';
 import { makeNode, makePod } from '../testing/fixtures.js';
-import { newPodInfo } from '../framework/node-info.js';
+import { newPodInfo, samePodInfoInputs } from '../framework/node-info.js';
 
 test('an assumed pod counts on its node at once, is forgotten when binding fails', () => {
   const c = new SchedulerCache();
@@ -111,20 +111,63 @@ test('assume reuses the PodInfo parsed in the cycle (with the pod bound to the n
 
 test('counts of cordoned and NoSchedule/NoExecute-tainted nodes follow node adds, updates and removals', () => {
   const c = new SchedulerCache();
-  const counts = () => [c.unschedulableNodeCount, c.noScheduleTaintedNodeCount];
+  const counts = () => [c.unschedulableNodeCount, c.noScheduleTaintedNodeCount, c.preferNoScheduleTaintedNodeCount];
   c.assume(makePod('early'), 'n1'); // a pod on a node not seen yet counts nothing
-  assert.deepEqual(counts(), [0, 0]);
+  assert.deepEqual(counts(), [0, 0, 0]);
   c.addNode(makeNode('n1', {}, { unschedulable: true }));
   c.addNode(makeNode('n2', {}, { taints: [{ key: 'k', effect: 'NoSchedule' }] }));
   c.addNode(makeNode('n3', {}, { taints: [{ key: 'k', effect: 'PreferNoSchedule' }] }));
-  assert.deepEqual(counts(), [1, 1]);
+  assert.deepEqual(counts(), [1, 1, 1]);
+  c.updateNode(makeNode('n1', {}, { taints: [{ key: 'x', effect: 'NoExecute' }, { key: 'y', effect: 'PreferNoSchedule' }] }));
+  assert.deepEqual(counts(), [0, 2, 2]);
   c.updateNode(makeNode('n1', {}, { taints: [{ key: 'x', effect: 'NoExecute' }] }));
-  assert.deepEqual(counts(), [0, 2]);
-  c.updateNode(makeNode('n1', {}, { taints: [{ key: 'x', effect: 'NoExecute' }] }));
-  assert.deepEqual(counts(), [0, 2]);
+  assert.deepEqual(counts(), [0, 2, 1]);
   c.removeNode('n1');
   c.removeNode('n1');
-  assert.deepEqual(counts(), [0, 1]);
+  assert.deepEqual(counts(), [0, 1, 1]);
   c.removeNode('n2');
-  assert.deepEqual(counts(), [0, 0]);
+  c.removeNode('n3');
+  assert.deepEqual(counts(), [0, 0, 0]);
+});
+
+test('the informer\'s bound copy of an assumed pod reuses its parsed figures; a changed pod is parsed again', () => {
+  const c = new SchedulerCache();
+  c.addNode(makeNode('n1', { cpu: '4' }));
+  const pod = makePod('p1', { cpu: '500m' }, {}, { app: 'a' });
+  c.assume(pod, 'n1');
+  const assumed = c.get('n1')!.getPod('default/p1')!;
+  // As decoded from the watch: equal values, other objects, plus fields the scheduler does not parse.
+  const fromWatch = JSON.parse(JSON.stringify({ ...pod, spec: { ...pod.spec, nodeName: 'n1' }, status: { phase: 'Pending' } })) as typeof pod;
+  c.addPod(fromWatch);
+  const confirmed = c.get('n1')!.getPod('default/p1')!;
+  assert.equal(confirmed.pod, fromWatch);
+  assert.equal(confirmed.requests, assumed.requests);
+  // Resized: parsed again, and the node's sum follows.
+  const resized = { ...fromWatch, spec: { ...fromWatch.spec!, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '1' } } }] } };
+  c.updatePod(resized);
+  assert.equal(c.get('n1')!.getPod('default/p1')!.requests.milliCPU, 1000);
+  assert.equal(c.get('n1')!.requested.milliCPU, 1000);
+  // New labels: parsed again too (affinity terms may read them through matchLabelKeys).
+  const before = c.get('n1')!.getPod('default/p1')!.requests;
+  const relabelled = { ...resized, metadata: { ...resized.metadata, labels: { app: 'b' } } };
+  c.updatePod(relabelled);
+  assert.notEqual(c.get('n1')!.getPod('default/p1')!.requests, before);
+  assert.equal(c.get('n1')!.getPod('default/p1')!.pod, relabelled);
+});
+
+test('samePodInfoInputs compares what newPodInfo parses, as JSON values', () => {
+  const a = makePod('p', { cpu: '1' }, { affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'k', labelSelector: { matchLabels: { x: 'y' } } }] } } }, { app: 'a' });
+  const copy = JSON.parse(JSON.stringify(a)) as typeof a;
+  assert.ok(samePodInfoInputs(a, copy));
+  assert.ok(samePodInfoInputs(a, { ...copy, spec: { ...copy.spec!, nodeName: 'n', schedulerName: 'other' }, status: { phase: 'Running' } }));
+  assert.ok(!samePodInfoInputs(a, { ...copy, metadata: { ...copy.metadata, namespace: 'other' } }));
+  assert.ok(!samePodInfoInputs(a, { ...copy, metadata: { ...copy.metadata, labels: { app: 'a', extra: '' } } }));
+  assert.ok(!samePodInfoInputs(a, { ...copy, spec: { ...copy.spec!, overhead: { cpu: '1m' } } }));
+  assert.ok(!samePodInfoInputs(a, { ...copy, spec: { ...copy.spec!, affinity: {} } }));
+  const ported = JSON.parse(JSON.stringify(a)) as typeof a;
+  ported.spec!.containers[0]!.ports = [{ containerPort: 80, hostPort: 80 }];
+  assert.ok(!samePodInfoInputs(a, ported));
+  const unset = JSON.parse(JSON.stringify(a)) as typeof a;
+  unset.spec!.containers[0]!.resources = { ...unset.spec!.containers[0]!.resources, limits: undefined };
+  assert.ok(!samePodInfoInputs(a, unset)); // inside a value, an explicit undefined is not an absent field: parsed again, never wrong
 });

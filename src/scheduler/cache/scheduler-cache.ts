@@ -1,7 +1,7 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { Snapshot } from '../framework/types.js';
 import type { PodInfo } from '../framework/node-info.js';
-import { NodeInfo, boundPodInfo, newPodInfo, podKey } from '../framework/node-info.js';
+import { NodeInfo, boundPodInfo, newPodInfo, podKey, samePodInfoInputs } from '../framework/node-info.js';
 
 interface PodState { nodeName: string; assumed: boolean; bindingFinished: boolean }
 
@@ -26,6 +26,7 @@ export class SchedulerCache implements Snapshot {
   #withAntiAffinity: NodeInfo[] = [];
   #unschedulableNodes = 0;
   #noScheduleTaintedNodes = 0;
+  #preferNoScheduleTaintedNodes = 0;
 
   #info(name: string): NodeInfo {
     let n = this.#infos.get(name);
@@ -55,6 +56,7 @@ export class SchedulerCache implements Snapshot {
   #countNode(n: NodeInfo, sign: number): void {
     if (n.unschedulable) this.#unschedulableNodes += sign;
     if (n.noScheduleTaints.length) this.#noScheduleTaintedNodes += sign;
+    if (n.preferNoScheduleTaints.length) this.#preferNoScheduleTaintedNodes += sign;
   }
 
   updateNode(node: Node): void { this.addNode(node); }
@@ -105,7 +107,9 @@ export class SchedulerCache implements Snapshot {
     const nodeName = pod.spec?.nodeName ?? '';
     const s = this.#pods.get(key);
     if (s && s.nodeName !== nodeName) this.#removeFrom(s.nodeName, key);
-    this.#addTo(nodeName, newPodInfo(pod));
+    // Usually the bound copy of the pod assumed here, or an update that changed nothing parsed: reuse the figures.
+    const prev = s?.nodeName === nodeName ? this.#infos.get(nodeName)?.getPod(key) : undefined;
+    this.#addTo(nodeName, prev && samePodInfoInputs(prev.pod, pod) ? boundPodInfo(prev, pod) : newPodInfo(pod));
     this.#pods.set(key, { nodeName, assumed: false, bindingFinished: true });
   }
 
@@ -157,6 +161,7 @@ export class SchedulerCache implements Snapshot {
 
   get unschedulableNodeCount(): number { return this.#unschedulableNodes; }
   get noScheduleTaintedNodeCount(): number { return this.#noScheduleTaintedNodes; }
+  get preferNoScheduleTaintedNodeCount(): number { return this.#preferNoScheduleTaintedNodes; }
 
   get nodesWithAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAffinity; }
   get nodesWithRequiredAntiAffinityPods(): readonly NodeInfo[] { this.#refreshAffinity(); return this.#withAntiAffinity; }

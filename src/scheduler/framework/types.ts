@@ -139,6 +139,8 @@ export interface Snapshot {
   readonly unschedulableNodeCount: number;
   /** How many nodes have a NoSchedule or NoExecute taint. */
   readonly noScheduleTaintedNodeCount: number;
+  /** How many nodes have a PreferNoSchedule taint. */
+  readonly preferNoScheduleTaintedNodeCount: number;
 }
 
 export const maxNodeScore = 100;

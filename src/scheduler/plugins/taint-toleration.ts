@@ -33,8 +33,8 @@ export function taintToleration(): PreFilterPlugin & FilterPlugin & PreScorePlug
       }
       return success;
     },
-    preScore(state, pod, nodes) {
-      if (!nodes.some((n) => n.preferNoScheduleTaints.length > 0)) return skip;
+    preScore(state, pod, nodes, snapshot) {
+      if (snapshot.preferNoScheduleTaintedNodeCount === 0 || !nodes.some((n) => n.preferNoScheduleTaints.length > 0)) return skip;
       state.write(preferKey, (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule'));
       return success;
     },
