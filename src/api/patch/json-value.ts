@@ -38,6 +38,32 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Equal as JSON: what JSON.stringify of each would compare equal as, without serialising (an
+ * undefined property is absent, an undefined array element is null; key order does not matter).
+ */
+export function equalAsJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equalAsJson(a[i] ?? null, b[i] ?? null)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let defined = 0;
+  for (const k in x) {
+    const v = x[k];
+    if (v === undefined || typeof v === 'function') continue;
+    defined++;
+    if (!equalAsJson(v, y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined && typeof y[k] !== 'function') defined--;
+  return defined === 0;
+}
+
+/**
  * The identity of a scalar as Go's `==` on decoded JSON sees it (type and value), usable as a Map key:
  * `80` and `"80"` differ, `80` and `80.0` are the same.
  */

@@ -256,7 +256,12 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     res.on('close', onClose);
     const includeObject = includeObjectOf(query);
     let headersSent = false;
+    // Events that arrive together (one store commit holds many) leave in one write: corked
+    // until the event loop has handled what is ready, instead of a TLS record and a syscall each.
+    let corked = false;
+    const uncork = () => { corked = false; res.uncork(); };
     const write = (e: WatchEvent) => {
+      if (!corked) { corked = true; res.cork(); setImmediate(uncork); }
       let object: unknown = e.object;
       if (e.type !== 'ERROR' && e.type !== 'BOOKMARK') {
         if (view.view === 'Table') object = toTable(def, [e.object], { resourceVersion: e.object.metadata.resourceVersion }, { now: clock.now(), includeObject, metaVersion: view.metaVersion });

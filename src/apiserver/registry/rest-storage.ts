@@ -13,7 +13,7 @@ import type { Store } from '../../storage/store.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue } from '../../storage/store.js';
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
-import { cloneJson } from '../../api/patch/json-value.js';
+import { cloneJson, equalAsJson } from '../../api/patch/json-value.js';
 import { type ObjectCodec, fromStorage, toStorage } from './codec.js';
 import type { CacheEvent, ObjectCache } from './object-cache.js';
 import type { ObjectValidator } from './validation.js';
@@ -580,38 +580,12 @@ function randomSuffix(): string {
 /** Equal but for the resourceVersion and managedFields timestamps: such an update writes nothing. */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
-  return jsonEqual(strip(a), strip(b)) && sameOwners(a, b);
+  return equalAsJson(strip(a), strip(b)) && sameOwners(a, b);
 }
 
 function sameOwners(a: KubeObject, b: KubeObject): boolean {
   const managers = (o: KubeObject) => (o.metadata.managedFields ?? []).map((m) => [m.manager, m.operation, m.subresource ?? '', m.fieldsV1 ?? {}]);
-  return jsonEqual(managers(a), managers(b));
-}
-
-/**
- * Equal as JSON: what JSON.stringify of each would compare equal as, without serialising (an
- * undefined property is absent, an undefined array element is null; key order does not matter).
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i] ?? null, b[i] ?? null)) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let defined = 0;
-  for (const k in x) {
-    const v = x[k];
-    if (v === undefined || typeof v === 'function') continue;
-    defined++;
-    if (!jsonEqual(v, y[k])) return false;
-  }
-  for (const k in y) if (y[k] !== undefined && typeof y[k] !== 'function') defined--;
-  return defined === 0;
+  return equalAsJson(managers(a), managers(b));
 }
 
 export { qualifiedResource };
