@@ -10,6 +10,7 @@ test('operations leave their operands alone and return an operand itself when no
   assert.equal(a.difference(set(['f:metadata', 'f:name'])), a);
   assert.equal(a.difference(new FieldSet()), a);
   assert.equal(a.union(new FieldSet()), a);
+  assert.equal(a.union(set(['f:spec', 'f:replicas'], ['f:status', 'f:phase'])), a);
   assert.equal(a.recursiveDifference(set(['f:metadata'])), a);
 
   const d = a.difference(set(['f:spec', 'f:replicas']));

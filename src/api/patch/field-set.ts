@@ -88,14 +88,18 @@ export class FieldSet {
   union(other: FieldSet): FieldSet {
     if (other === this || isBare(other)) return this;
     if (isBare(this)) return other;
-    const s = new FieldSet();
-    s.member = this.member || other.member;
+    const member = this.member || other.member;
+    let same = member === this.member;
+    const merged: [PathElement, FieldSet][] = [];
     for (const [pe, c] of this.children) {
       const oc = other.children.get(pe);
-      s.children.set(pe, oc ? c.union(oc) : c);
+      const u = oc ? c.union(oc) : c;
+      if (u !== c) same = false;
+      merged.push([pe, u]);
     }
-    for (const [pe, oc] of other.children) if (!this.children.has(pe)) s.children.set(pe, oc);
-    return s;
+    for (const [pe, oc] of other.children) if (!this.children.has(pe)) { same = false; merged.push([pe, oc]); }
+    // A writer that changes only fields it already owns keeps its very set (and its encoding).
+    return same ? this : build(member, merged);
   }
 
   /** Paths in this set and not in `other` (exact paths; descendants are compared one by one). */
