@@ -19,7 +19,9 @@ export function stateKey<T>(name: string): StateKey<T> {
  * Preemption clones it before editing (values with a `clone()` method are cloned).
  */
 export class CycleState {
-  readonly #slots = new Map<string, unknown>();
+  /** Slot names and values side by side: a cycle has a handful, found faster by a scan than by hashing. */
+  readonly #names: string[] = [];
+  readonly #values: unknown[] = [];
   /** Plugins whose Score is skipped this cycle (PreScore returned Skip). */
   readonly skipScore = new Set<string>();
   /** Plugins whose Filter is skipped this cycle (PreFilter returned Skip). */
@@ -36,24 +38,30 @@ export class CycleState {
   }
 
   write<T>(key: StateKey<T>, value: T): void {
-    this.#slots.set(key.name, value);
+    const i = this.#names.indexOf(key.name);
+    if (i >= 0) this.#values[i] = value;
+    else { this.#names.push(key.name); this.#values.push(value); }
   }
 
   read<T>(key: StateKey<T>): T {
-    const v = this.#slots.get(key.name);
-    if (v === undefined && !this.#slots.has(key.name)) throw new Error(`cycle state has no ${key.name}: its PreFilter/PreScore did not run`);
-    return v as T;
+    const names = this.#names;
+    const name = key.name;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.#values[i] as T;
+    throw new Error(`cycle state has no ${name}: its PreFilter/PreScore did not run`);
   }
 
   tryRead<T>(key: StateKey<T>): T | undefined {
-    return this.#slots.get(key.name) as T | undefined;
+    const i = this.#names.indexOf(key.name);
+    return i >= 0 ? this.#values[i] as T : undefined;
   }
 
   clone(): CycleState {
     const c = new CycleState();
-    for (const [k, v] of this.#slots) {
+    for (let i = 0; i < this.#names.length; i++) {
+      const v = this.#values[i];
       const cloneable = v as { clone?: () => unknown } | null;
-      c.#slots.set(k, cloneable && typeof cloneable === 'object' && typeof cloneable.clone === 'function' ? cloneable.clone() : v);
+      c.#names.push(this.#names[i]!);
+      c.#values.push(cloneable && typeof cloneable === 'object' && typeof cloneable.clone === 'function' ? cloneable.clone() : v);
     }
     for (const s of this.skipScore) c.skipScore.add(s);
     for (const s of this.skipFilter) c.skipFilter.add(s);
