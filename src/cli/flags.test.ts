@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Flag, UsageError, parseDuration, parseFlags } from './flags.js';
+import { type Flag, UsageError, formatHelp, parseDuration, parseFlags } from './flags.js';
 
 const flags: Flag[] = [
   { name: 'data-dir', type: 'string', default: '/var/lib/k8ts', env: 'K8TS_DATA_DIR', help: 'data' },
@@ -21,4 +21,10 @@ test('rejects unknown flags and bad values with a usage error', () => {
   assert.throws(() => parseFlags(flags, ['--https-listen-port', 'x'], {}), UsageError);
   assert.equal(parseDuration('1m30s'), 90_000);
   assert.throws(() => parseDuration('5 minutes'), UsageError);
+});
+
+test('help shows duration defaults as Go prints them', () => {
+  const help = formatHelp('x', [{ name: 'grace', type: 'duration', default: 40_000, help: 'Grace' }, { name: 'retry', type: 'duration', default: 1_500, help: 'Retry' }]);
+  assert.match(help, /--grace value\tGrace \(default: 40s\)/);
+  assert.match(help, /--retry value\tRetry \(default: 1\.5s\)/);
 });

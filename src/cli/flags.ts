@@ -1,3 +1,4 @@
+import { formatDuration as formatGoDuration } from '../api/protobuf/go-json.js';
 /** Command-line flags declared as data (k3s style): name, type, default, env var, category, help. */
 export type FlagType = 'string' | 'int' | 'bool' | 'duration' | 'strings';
 
@@ -96,7 +97,9 @@ export function formatHelp(usage: string, flags: readonly Flag[]): string {
   let category: string | undefined;
   for (const f of [...flags].sort((a, b) => (a.category ?? '').localeCompare(b.category ?? ''))) {
     if (f.category !== category) { category = f.category; if (category) lines.push(`  (${category})`); }
-    const def = f.default !== undefined && f.default !== '' && f.default !== false ? ` (default: ${Array.isArray(f.default) ? f.default.join(',') : f.default})` : '';
+    const shown = f.type === 'duration' && typeof f.default === 'number' ? formatGoDuration(BigInt(f.default) * 1_000_000n)
+      : Array.isArray(f.default) ? f.default.join(',') : f.default;
+    const def = f.default !== undefined && f.default !== '' && f.default !== false ? ` (default: ${shown})` : '';
     const env = f.env ? ` [$${f.env}]` : '';
     lines.push(`    --${f.name}${f.type === 'bool' ? '' : ' value'}\t${f.help}${def}${env}`);
   }
