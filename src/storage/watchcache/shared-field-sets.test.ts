@@ -1,68 +1,87 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { SharedFieldSets } from './shared-field-sets.js';
 
-/** A full GC, with or without --expose-gc. */
-function gc(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
+interface Entry { manager: string; time: string; fieldsV1: Record<string, unknown> }
+const obj = (name: string, ...fields: object[]) => JSON.parse(JSON.stringify({
+  metadata: { name, managedFields: fields.map((f, i) => ({ manager: `m${i}`, operation: 'Update', time: `2026-01-01T00:00:0${name.length}Z`, fieldsType: 'FieldsV1', fieldsV1: f })) },
+})) as { metadata: { name: string; managedFields: Entry[] } };
+const fieldsOf = (o: ReturnType<typeof obj>, i = 0) => o.metadata.managedFields[i]!.fieldsV1;
+type Tree = Record<string, Record<string, Record<string, unknown>>>;
 
-const pod = (name: string, fields: object, manager = 'kubectl') => JSON.parse(JSON.stringify({
-  metadata: { name, managedFields: [{ manager, operation: 'Update', time: `2026-01-01T00:00:0${name.length}Z`, fieldsType: 'FieldsV1', fieldsV1: fields }] },
-})) as { metadata: { name: string; managedFields: { manager: string; time: string; fieldsV1: object }[] } };
+const containers = { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {}, 'f:name': {} } }, 'f:dnsPolicy': {} };
+const podFields = (volume: string) => ({
+  'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } },
+  'f:spec': { ...containers, 'f:volumes': { [`k:{"name":"${volume}"}`]: { '.': {}, 'f:name': {}, 'f:projected': { 'f:defaultMode': {} } } } },
+});
 
 describe('SharedFieldSets', () => {
   it('makes equal fieldsV1 trees of different objects one frozen object, keeping the rest of each entry', () => {
     const sets = new SharedFieldSets();
-    const fields = { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } } };
-    const a = pod('a', fields);
-    const b = pod('bb', fields, 'other');
-    assert.notEqual(a.metadata.managedFields[0]!.fieldsV1, b.metadata.managedFields[0]!.fieldsV1);
+    const fields = { 'f:spec': containers };
+    const a = obj('a', fields);
+    const b = obj('bb', fields);
+    assert.notEqual(fieldsOf(a), fieldsOf(b));
     sets.share(a);
     sets.share(b);
-    const fa = a.metadata.managedFields[0]!.fieldsV1;
-    assert.equal(b.metadata.managedFields[0]!.fieldsV1, fa);
-    assert.deepEqual(fa, fields);
-    assert.ok(Object.isFrozen(fa) && Object.isFrozen((fa as typeof fields)['f:spec']['f:containers']));
-    assert.throws(() => { (fa as Record<string, unknown>)['f:status'] = {}; }, TypeError);
-    // The entries stay each object's own: only the tree is shared.
-    assert.equal(b.metadata.managedFields[0]!.manager, 'other');
+    assert.equal(fieldsOf(b), fieldsOf(a));
+    assert.deepEqual(fieldsOf(a), fields);
+    assert.ok(Object.isFrozen(fieldsOf(a)) && Object.isFrozen((fieldsOf(a) as Tree)['f:spec']!['f:containers']));
+    assert.throws(() => { fieldsOf(a)['f:status'] = {}; }, TypeError);
+    // The entries stay each object's own: only the trees are shared.
+    assert.notEqual(a.metadata.managedFields[0], b.metadata.managedFields[0]);
     assert.notEqual(a.metadata.managedFields[0]!.time, b.metadata.managedFields[0]!.time);
-    assert.equal(sets.size, 1);
   });
 
-  it('keeps different trees apart and ignores objects without managedFields or with malformed entries', () => {
+  it('shares the equal branches of trees that differ (two pods differing in a volume name)', () => {
     const sets = new SharedFieldSets();
-    const a = pod('a', { 'f:metadata': { 'f:labels': { 'f:app': {} } } });
-    const b = pod('b', { 'f:metadata': { 'f:labels': { 'f:tier': {} } } });
+    const a = obj('a', podFields('kube-api-access-abcde'));
+    const b = obj('b', podFields('kube-api-access-vwxyz'));
     sets.share(a);
     sets.share(b);
-    assert.notEqual(a.metadata.managedFields[0]!.fieldsV1, b.metadata.managedFields[0]!.fieldsV1);
-    assert.deepEqual(b.metadata.managedFields[0]!.fieldsV1, { 'f:metadata': { 'f:labels': { 'f:tier': {} } } });
+    const fa = fieldsOf(a) as Tree;
+    const fb = fieldsOf(b) as Tree;
+    assert.notEqual(fa, fb);
+    assert.deepEqual(fa, podFields('kube-api-access-abcde'));
+    assert.deepEqual(fb, podFields('kube-api-access-vwxyz'));
+    assert.equal(fb['f:metadata'], fa['f:metadata']);
+    assert.equal(fb['f:spec']!['f:containers'], fa['f:spec']!['f:containers']);
+    assert.notEqual(fb['f:spec']!['f:volumes'], fa['f:spec']!['f:volumes']);
+    // Below what differs, equal branches are shared again; every {} leaf is one object.
+    const va = fa['f:spec']!['f:volumes'] as Tree;
+    const vb = fb['f:spec']!['f:volumes'] as Tree;
+    assert.equal(vb['k:{"name":"kube-api-access-vwxyz"}']!['f:projected'], va['k:{"name":"kube-api-access-abcde"}']!['f:projected']);
+    assert.equal(fa['f:spec']!['f:dnsPolicy'], va['k:{"name":"kube-api-access-abcde"}']!['.']);
+    assert.ok(Object.isFrozen(fb) && Object.isFrozen(vb));
+  });
+
+  it('ignores objects without managedFields and malformed entries', () => {
+    const sets = new SharedFieldSets();
     sets.share({ metadata: { name: 'c' } });
     sets.share({ metadata: { managedFields: 'nope' } });
-    sets.share({ metadata: { managedFields: [null, 3, { manager: 'x' }, { fieldsV1: 'text' }] } });
+    const odd = { metadata: { managedFields: [null, 3, { manager: 'x' }, { fieldsV1: 'text' }, { fieldsV1: ['f:a'] }] } };
+    sets.share(odd);
     sets.share(null);
-    assert.equal(sets.size, 2);
+    assert.equal(sets.size, 0);
+    assert.deepEqual(odd.metadata.managedFields[4], { fieldsV1: ['f:a'] });
   });
 
-  it('forgets shapes no object uses any more', async () => {
-    const sets = new SharedFieldSets(4);
-    const keep = pod('keep', { 'f:keep': {} });
-    sets.share(keep);
-    // Shapes used once and dropped: their weak entries are swept as the table grows.
-    for (let i = 0; i < 200; i++) sets.share(pod(`p${i}`, { [`f:x${i}`]: {} }));
-    for (let round = 0; round < 10 && sets.size > 8; round++) {
-      await new Promise((r) => setImmediate(r));
-      gc();
-      for (let i = 0; i < 8; i++) sets.share(pod(`q${round}-${i}`, { [`f:y${round}-${i}`]: {} }));
+  it('keeps shapes in use and forgets shapes met once, holding at most two generations', () => {
+    const sets = new SharedFieldSets(8);
+    const first = obj('first', { 'f:keep': { 'f:x': {} } });
+    sets.share(first);
+    for (let i = 0; i < 100; i++) {
+      sets.share(obj(`p${i}`, { [`f:once${i}`]: { 'f:y': {} } }));
+      // A shape in use is met again and again: it stays in the table.
+      const again = obj(`k${i}`, { 'f:keep': { 'f:x': {} } });
+      sets.share(again);
+      assert.equal(fieldsOf(again), fieldsOf(first));
+      assert.ok(sets.size <= 16, `table holds ${sets.size} keys`);
     }
-    assert.ok(sets.size <= 16, `table holds ${sets.size} shapes`);
-    const again = pod('again', { 'f:keep': {} });
-    sets.share(again);
-    assert.equal(again.metadata.managedFields[0]!.fieldsV1, keep.metadata.managedFields[0]!.fieldsV1);
+    // A shape met once, long ago, is gone: a new equal tree is not replaced by it.
+    const late = obj('late', { 'f:once0': { 'f:y': {} } });
+    const own = fieldsOf(late);
+    sets.share(late);
+    assert.equal(fieldsOf(late), own);
   });
 });

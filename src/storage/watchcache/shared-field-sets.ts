@@ -1,57 +1,100 @@
 /**
- * One copy of each distinct `metadata.managedFields[].fieldsV1` among the watch cache's objects.
+ * One copy of each distinct `metadata.managedFields[].fieldsV1` tree, and of each distinct
+ * subtree of those, among the watch cache's objects.
  *
- * A fieldsV1 tree is most of a typical object's decoded size (a Running pod: ~4.7 KB of its
- * ~9 KB), and it is the same for every object one client made from one template: every pod of a
- * ReplicaSet, every pod the scheduler bound, every node's kubelet status. Cached objects are
- * read-only (shared by every watcher and informer), so equal trees can be one object. Each tree
- * is keyed by its JSON text and held weakly: a shape no cached object uses any more is collected,
- * and its entry is swept when the table has doubled since the last sweep. The shared trees are
- * frozen, so a writer that broke the read-only rule would fail loudly instead of changing the
- * fields of other objects.
+ * fieldsV1 trees are most of a typical object's decoded size (a Running pod: ~4.7 KB of its
+ * ~9 KB), and they are nearly the same for every object one client made from one template: what
+ * differs between two pods of a ReplicaSet is a branch or two (the service-account volume's name,
+ * the pod IP) while `f:containers`, `f:conditions`, the tolerations and thousands of `{}` leaves
+ * are equal. Cached objects are read-only (shared by every watcher and informer), so equal
+ * subtrees can be one object: a tree found whole is replaced by the shared one; otherwise its
+ * branches are (to `maxDepth` levels), and what stays distinct is the path down to what differs.
+ * The shared trees are frozen, so a writer breaking the read-only rule fails loudly instead of
+ * changing the fields of other objects.
  *
- * Cost: one JSON.stringify per entry per decoded version, and, for shapes used by one object
- * only, the text kept as the key (smaller than the decoded tree it sits beside).
+ * Trees are keyed by their JSON text in two generations: a hit moves the entry into the current
+ * one, and when the current one is full the previous one is dropped, so shapes still in use stay
+ * while shapes met once (a pod's own volume name) leave after two generations. The table never
+ * holds more than 2 × `generationSize` keys; a shape dropped from it stays shared by the objects
+ * that already have it.
+ *
+ * Cost per decoded version: one JSON.stringify of each fieldsV1 (a hit), plus one per level down
+ * a branch that is new.
  */
 export class SharedFieldSets {
-  readonly #byText = new Map<string, WeakRef<object>>();
-  #sweepAt: number;
+  #current = new Map<string, object>();
+  #previous = new Map<string, object>();
 
-  constructor(private readonly minSweep = 1024) {
-    this.#sweepAt = minSweep;
-  }
+  constructor(private readonly generationSize = 8192, private readonly maxDepth = 4) {}
 
-  /** Distinct shapes in the table (live or not yet swept). */
-  get size(): number { return this.#byText.size; }
+  /** Keys in the table (both generations). */
+  get size(): number { return this.#current.size + this.#previous.size; }
 
-  /** Replaces each fieldsV1 of `object` by the shared equal one, or makes it the shared one. */
+  /** Replaces the fieldsV1 trees of `object` (and their branches) by shared equal ones. */
   share(object: unknown): void {
     const entries = (object as { metadata?: { managedFields?: unknown } } | null)?.metadata?.managedFields;
     if (!Array.isArray(entries)) return;
     for (const entry of entries as unknown[]) {
       if (entry === null || typeof entry !== 'object' || Object.isFrozen(entry)) continue;
       const e = entry as { fieldsV1?: unknown };
-      const fields = e.fieldsV1;
-      if (fields === null || typeof fields !== 'object') continue;
-      const text = JSON.stringify(fields);
-      const shared = this.#byText.get(text)?.deref();
-      if (shared) {
-        e.fieldsV1 = shared;
-        continue;
-      }
-      this.#byText.set(text, new WeakRef(deepFreeze(fields)));
-      if (this.#byText.size >= this.#sweepAt) this.#sweep();
+      if (isTree(e.fieldsV1)) e.fieldsV1 = this.#share(e.fieldsV1, 0);
     }
   }
 
-  #sweep(): void {
-    for (const [text, ref] of this.#byText) if (ref.deref() === undefined) this.#byText.delete(text);
-    this.#sweepAt = Math.max(this.minSweep, this.#byText.size * 2);
+  #share(tree: Tree, depth: number): Tree {
+    if (isEmpty(tree)) return empty;
+    const text = JSON.stringify(tree);
+    const known = this.#lookup(text);
+    if (known) return known;
+    if (!Object.isFrozen(tree)) {
+      for (const key in tree) {
+        const child = tree[key];
+        if (isTree(child)) tree[key] = depth < this.maxDepth ? this.#share(child, depth + 1) : freezeLeaves(child);
+      }
+      Object.freeze(tree);
+    }
+    this.#remember(text, tree);
+    return tree;
+  }
+
+  #lookup(text: string): Tree | undefined {
+    const current = this.#current.get(text);
+    if (current) return current as Tree;
+    const previous = this.#previous.get(text);
+    if (previous) this.#remember(text, previous);
+    return previous as Tree | undefined;
+  }
+
+  #remember(text: string, tree: object): void {
+    this.#current.set(text, tree);
+    if (this.#current.size >= this.generationSize) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
   }
 }
 
-function deepFreeze<T extends object>(v: T): T {
-  Object.freeze(v);
-  for (const x of Object.values(v)) if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) deepFreeze(x as object);
-  return v;
+type Tree = Record<string, unknown>;
+
+/** The one `{}` every leaf of every shared tree is. */
+const empty: Tree = Object.freeze({});
+
+function isTree(v: unknown): v is Tree {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function isEmpty(tree: Tree): boolean {
+  for (const _ in tree) return false;
+  return true;
+}
+
+/** Freezes a branch below the sharing depth, making its `{}` leaves the shared one. */
+function freezeLeaves(tree: Tree): Tree {
+  if (isEmpty(tree)) return empty;
+  if (Object.isFrozen(tree)) return tree;
+  for (const key in tree) {
+    const child = tree[key];
+    if (isTree(child)) tree[key] = freezeLeaves(child);
+  }
+  return Object.freeze(tree);
 }
