@@ -35,7 +35,8 @@ interface Constraint {
   maxSkew: number;
   topologyKey: string;
   selector: LabelRequirements | null;
-  selectorId: string;
+  /** `namespace NUL selector` of the pod the constraint is for: the key of the per-node count memo, built once per cycle. */
+  countKey: string;
   minDomains: number;
   honorAffinity: boolean;
   honorTaints: boolean;
@@ -51,7 +52,7 @@ function parseConstraints(pod: Pod, list: readonly TopologySpreadConstraint[], w
     if (selector && extra.length) selector = [...selector, ...extra];
     return {
       maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector,
-      selectorId: selector === null ? '\u0000nothing' : labelSelectorString(selector),
+      countKey: countKeyOf(pod, selector),
       minDomains: c.minDomains ?? 1,
       honorAffinity: (c.nodeAffinityPolicy ?? 'Honor') === 'Honor',
       honorTaints: c.nodeTaintsPolicy === 'Honor',
@@ -92,7 +93,7 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}, defaultSelec
     if (c.selector === null) return 0;
     let m = memo.get(node);
     if (!m || m.generation !== node.generation) memo.set(node, (m = { generation: node.generation, counts: new Map() }));
-    const id = `${namespace}\u0000${c.selectorId}`;
+    const id = c.countKey;
     const hit = m.counts.get(id);
     if (hit !== undefined) return hit;
     let n = 0;
@@ -114,8 +115,9 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}, defaultSelec
     if (own.length) return { constraints: parseConstraints(pod, own, 'ScheduleAnyway'), defaulted: false };
     const selector = defaultSelector(pod);
     if (selector.length === 0 || defaults.length === 0) return { constraints: [], defaulted: true };
+    const countKey = countKeyOf(pod, selector);
     const constraints = defaults.map((c): Constraint => ({
-      maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector, selectorId: labelSelectorString(selector),
+      maxSkew: c.maxSkew, topologyKey: c.topologyKey, selector, countKey,
       minDomains: 1, honorAffinity: true, honorTaints: false,
     }));
     return { constraints, defaulted: true };
@@ -227,4 +229,8 @@ export function podTopologySpread(args: PodTopologySpreadArgs = {}, defaultSelec
 
 function podCounts(p: PodInfo, c: Constraint, namespace: string): boolean {
   return !p.pod.metadata?.deletionTimestamp && p.pod.metadata?.namespace === namespace && matchesLabels(c.selector, p.pod.metadata?.labels ?? {});
+}
+
+function countKeyOf(pod: Pod, selector: LabelRequirements | null): string {
+  return `${pod.metadata?.namespace ?? ''}\u0000${selector === null ? '\u0000nothing' : labelSelectorString(selector)}`;
 }
