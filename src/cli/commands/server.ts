@@ -5,6 +5,7 @@ import { formatHelp, parseFlags } from '../flags.js';
 import { serverConfig, serverFlags } from './server-flags.js';
 import { startServer } from '../run-server.js';
 import { stopOnSignals } from '../stop-signals.js';
+import { applyHeapGrowth } from '../heap-policy.js';
 
 /** `k8ts server`: the control plane (and, unless --disable-agent, a node agent in-process). */
 export const serverCommand = {
@@ -16,6 +17,8 @@ export const serverCommand = {
       return 0;
     }
     const { values } = parseFlags(serverFlags, argv, process.env);
+    // Before the server allocates anything much: the heap's growth policy (see heap-policy.ts).
+    applyHeapGrowth(values['heap-growth-percent'] as number);
     const config = serverConfig(values, detectNodeIp(), hostname().toLowerCase());
     const log = createLogger({ level: config.logLevel, format: config.logFormat });
     const stop = stopOnSignals(log, { watchdogMs: 30_000 });
