@@ -14,6 +14,10 @@ import { UsageError } from './flags.js';
  * all the heap it needs (V8's --max-old-space-size, derived from the machine's memory, stays the
  * only limit), so nothing runs out of memory that would not have anyway.
  *
+ * Measured creating 10,000 pods on 1,000 simulated nodes (server as its own process): 30 took the
+ * settled RSS from ~500 to ~320–450 MiB and cost ~0.4 ms more server CPU per pod (~12%) during the
+ * burst, in more full GCs; 50 was in between for memory (~350 MiB) with about the same CPU.
+ *
  * 0 keeps V8's dynamic policy.
  */
 export function applyHeapGrowth(percent: number): void {
