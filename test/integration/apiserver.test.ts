@@ -145,3 +145,23 @@ test('pods/binding assigns the node and the PodScheduled condition past the fiel
   assert.equal((await server.client.get(pods, 'default', 'bind-me')).metadata.labels?.tier, 'web');
   await assert.rejects(server.client.createSubresource(pods, 'default', 'bind-me', 'binding', { target: { kind: 'Node', name: 'n2' } }), (e) => isConflict(e));
 });
+
+test('a watch with bookmarks sends events as they come and a BOOKMARK each quiet interval', async () => {
+  const rest = server.running.api.rest;
+  const ac = new AbortController();
+  const seen: string[] = [];
+  const list = await server.client.list(configMaps, { namespace: 'default' });
+  const events = rest.watch(configMaps, 'default', { resourceVersion: list.metadata.resourceVersion, allowWatchBookmarks: true, bookmarkInterval: 150 }, ac.signal);
+  const reading = (async () => {
+    for await (const e of events) {
+      seen.push(e.type === 'BOOKMARK' ? 'BOOKMARK' : `${e.type} ${e.object.metadata.name}`);
+      // Watches end when their signal aborts (the HTTP handler's does when the client goes).
+      if (seen.filter((s) => s === 'BOOKMARK').length === 2) { ac.abort(); break; }
+    }
+  })();
+  await server.client.create(configMaps, cm('bm-1'));
+  await server.client.create(configMaps, cm('bm-2'));
+  await reading;
+  assert.deepEqual(seen.filter((s) => s !== 'BOOKMARK'), ['ADDED bm-1', 'ADDED bm-2']);
+  assert.equal(seen.at(-1), 'BOOKMARK');
+});

@@ -123,17 +123,27 @@ export class RestStorage {
     const iterator = events[Symbol.asyncIterator]();
     const bookmarkEvery = p.bookmarkInterval ?? 60_000;
     let lastSent = from;
-    // One bookmark timer per interval (not per event): a pending next() races a pending tick.
+    // One bookmark timer per interval. It sets a flag and wakes the current wait; it is never a
+    // promise raced against each event: every race leaves a reaction on the long-lived promise,
+    // and those kept a whole interval of events (and their objects) alive in every watcher.
     let tickTimer: NodeJS.Timeout | undefined;
-    const nextTick = () => new Promise<'tick'>((resolve) => { tickTimer = setTimeout(() => resolve('tick'), bookmarkEvery); });
-    let tick = p.allowWatchBookmarks ? nextTick() : undefined;
+    let ticked = false;
+    let wake: (() => void) | undefined;
+    const arm = () => { tickTimer = setTimeout(() => { ticked = true; wake?.(); }, bookmarkEvery); };
+    if (p.allowWatchBookmarks) arm();
     let pending = iterator.next();
     try {
       while (!signal.aborted) {
-        const r = tick ? await Promise.race([pending, tick]) : await pending;
+        const r = !p.allowWatchBookmarks ? await pending : await new Promise<IteratorResult<CacheEvent> | 'tick'>((resolve, reject) => {
+          if (ticked) return resolve('tick');
+          wake = () => resolve('tick');
+          pending.then(resolve, reject);
+        });
+        wake = undefined;
         if (r === 'tick') {
+          ticked = false;
           yield this.#bookmark(def, Math.max(lastSent, cache.revision()), false);
-          tick = nextTick();
+          arm();
           continue;
         }
         if (r.done) return;
