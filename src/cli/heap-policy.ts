@@ -16,7 +16,8 @@ import { UsageError } from './flags.js';
  *
  * Measured creating 10,000 pods on 1,000 simulated nodes (server as its own process): 30 took the
  * settled RSS from ~500 to ~320–450 MiB and cost ~0.4 ms more server CPU per pod (~12%) during the
- * burst, in more full GCs; 50 was in between for memory (~350 MiB) with about the same CPU.
+ * burst, in more full GCs; 50 (the default) was in between for memory (~350 MiB) with about
+ * the same CPU, leaving room under the 400 MiB goal without the extra GCs of a tighter factor.
  *
  * 0 keeps V8's dynamic policy.
  */

@@ -38,7 +38,7 @@ export const serverFlags: readonly Flag[] = [
   { name: 'leader-elect-retry-period', type: 'duration', default: 2_000, category: 'controllers', help: 'How often candidates try to acquire or renew leadership' },
   { name: 'default-not-ready-toleration-seconds', type: 'int', default: 300, category: 'controllers', help: 'Toleration seconds for notReady:NoExecute added to every pod without one' },
   { name: 'default-unreachable-toleration-seconds', type: 'int', default: 300, category: 'controllers', help: 'Toleration seconds for unreachable:NoExecute added to every pod without one' },
-  { name: 'heap-growth-percent', type: 'int', default: 30, env: 'K8TS_HEAP_GROWTH_PERCENT', category: 'process', help: 'How far the JavaScript heap may grow past the live size before the next full GC (0: V8\'s own policy, which may grow it to 4x after a burst of writes)' },
+  { name: 'heap-growth-percent', type: 'int', default: 50, env: 'K8TS_HEAP_GROWTH_PERCENT', category: 'process', help: 'How far the JavaScript heap may grow past the live size before the next full GC (0: V8\'s own policy, which may grow it to 4x after a burst of writes)' },
   { name: 'log-level', type: 'string', default: 'info', env: 'K8TS_LOG_LEVEL', help: 'Log level: debug, info, warn, error' },
   { name: 'log-format', type: 'string', default: 'text', help: 'Log format: text or json' },
 ];
