@@ -1,6 +1,7 @@
 import type { ResourceDefinition } from '../api/resource.js';
 import type { KubeList, Status, WatchEvent } from '../api/types.js';
 import { StatusError } from '../api/errors.js';
+import { cloneJson } from '../api/patch/json-value.js';
 import type { Client, DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../client/types.js';
 import { type RequestContext, type UserInfo, systemUser } from './context.js';
 import type { RestStorage } from './registry/rest-storage.js';
@@ -32,6 +33,8 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
   });
   const nsOf = (def: ResourceDefinition, ns: string | undefined) => (def.scope === 'Namespaced' ? ns ?? '' : '');
   const asT = <T>(o: unknown) => o as T;
+  // Write answers are the watch cache's shared, read-only objects: callers get their own copy.
+  const own = <T>(o: unknown) => cloneJson(o) as T;
   const resolve = deps.resolve ?? ((d: ResourceDefinition) => d);
 
   return {
@@ -46,23 +49,23 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
     },
     create: async (res, obj, opts) => {
       const def = resolve(res as ResourceDefinition);
-      return asT(await rest.create(def, nsOf(def, obj.metadata.namespace), obj, ctxOf(opts)));
+      return own(await rest.create(def, nsOf(def, obj.metadata.namespace), obj, ctxOf(opts)));
     },
     update: async (res, obj, opts) => {
       const def = resolve(res as ResourceDefinition);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { createIfMissing: def.allowCreateOnUpdate === true });
-      return asT(r.object);
+      return own(r.object);
     },
     updateStatus: async (res, obj, opts) => {
       const def = resolve(res as ResourceDefinition);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource: 'status' });
-      return asT(r.object);
+      return own(r.object);
     },
     updateSubresource: async (res, obj, subresource, opts) => {
       const def = resolve(res as ResourceDefinition);
       if (subresource === 'finalize' && !(def.group === '' && def.plural === 'namespaces')) throw new Error(`${def.plural} has no finalize subresource`);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource });
-      return asT(r.object);
+      return own(r.object);
     },
     patch: async (res, namespace, name, type: PatchType, patch, opts?: PatchOptions) => {
       const def = resolve(res as ResourceDefinition);
@@ -72,17 +75,17 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       const r = await rest.guaranteedUpdate(def, nsOf(def, namespace), name, ctx,
         (current) => deps.patch(type, def, current, body, { ...ctx, force: opts?.force === true }),
         { subresource: sub, createIfMissing: type === 'apply' && !sub, operation: type === 'apply' ? 'Apply' : 'Update' });
-      return asT(r.object);
+      return own(r.object);
     },
     delete: async (res, namespace, name, opts?: DeleteOptions) => {
       const def = resolve(res as ResourceDefinition);
-      return asT<never>(await rest.delete(def, nsOf(def, namespace), name, {
+      return own<never>(await rest.delete(def, nsOf(def, namespace), name, {
         gracePeriodSeconds: opts?.gracePeriodSeconds, propagationPolicy: opts?.propagationPolicy, preconditions: opts?.preconditions,
       }, { user, dryRun: opts?.dryRun, signal: opts?.signal }));
     },
     deleteCollection: async (res, opts: ListOptions & DeleteOptions = {}) => {
       const def = resolve(res as ResourceDefinition);
-      return asT(await rest.deleteCollection(def, nsOf(def, opts.namespace), { selection: parseSelection(def, opts.labelSelector, opts.fieldSelector) },
+      return own(await rest.deleteCollection(def, nsOf(def, opts.namespace), { selection: parseSelection(def, opts.labelSelector, opts.fieldSelector) },
         { gracePeriodSeconds: opts.gracePeriodSeconds, propagationPolicy: opts.propagationPolicy, preconditions: opts.preconditions }, { user, dryRun: opts.dryRun }));
     },
     watch: (res, opts: WatchOptions, signal) => {

@@ -455,11 +455,14 @@ export class RestStorage {
 
   // ---------------------------------------------------------------- internals
 
-  /** What a write answers: the stored bytes decoded (JSON-clean, converted to the request's version). */
+  /**
+   * What a write answers: the stored object in the request's version. The watch cache has decoded
+   * these very bytes already (the caller waited for it), so this is its shared view, read-only as
+   * watch events are: the HTTP handlers only serialize it, the in-process client hands out copies.
+   */
   #written(def: ResourceDefinition, kv: KeyValue): KubeObject {
-    // The watch cache has decoded these very bytes already (the caller waited for it): copy that.
     const cached = this.deps.cache.get(kv.key);
-    if (cached?.metadata.resourceVersion === String(kv.modRevision)) return fromStorage(def, cached);
+    if (cached?.metadata.resourceVersion === String(kv.modRevision)) return this.#view(def, cached);
     return fromStorage(def, this.deps.codec.decode(kv), true);
   }
 
