@@ -9,27 +9,21 @@
  *   nodes as another, and 10,000 pods created over HTTPS by this process; the server's highest RSS
  *   over 10 s, starting 10 s after every pod is Running (this process counts them from a watch).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { deployments } from '../src/api/resources/apps/index.js';
-import { namespaces, nodes, pods, serviceAccounts } from '../src/api/resources/core/index.js';
+import { namespaces, pods, serviceAccounts } from '../src/api/resources/core/index.js';
 import type { Kube } from '../src/api/types.js';
 import { silentLogger } from '../src/base/log.js';
 import { systemClock } from '../src/base/clock.js';
 import { createInformer } from '../src/client/informer.js';
 import type { Client } from '../src/client/types.js';
-import { restClient } from '../src/client/rest-client.js';
-import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
 import { simulate } from '../src/simulator/index.js';
 import { startTestServer } from '../test/fixtures/server.js';
-import { startK8ts } from '../test/fixtures/k8ts-process.js';
+import { startSimulatedCluster } from './simulated-cluster.js';
 import { type Bench, type BenchRow, percentile } from './types.js';
 
-const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,17 +98,11 @@ async function rssMiB(pid: number): Promise<number> {
 
 /** The server process's RSS holding `nodeCount` simulated nodes and `podCount` Running pods. */
 async function rssAtScale(nodeCount: number, podCount: number): Promise<{ rss: number; createMs: number }> {
-  const server = await startK8ts(['--disable-agent']);
-  let sim: ChildProcess | undefined;
-  const client = restClient({ ...await restConfigFromKubeconfig(server.kubeconfig), timeoutMs: 60_000 });
+  const cluster = await startSimulatedCluster(nodeCount, { namePrefix: 'scale-' });
+  const { client, server } = cluster;
   const watching = new AbortController();
   let watched: Promise<void> | undefined;
   try {
-    sim = spawn(process.execPath, [mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount), '--name-prefix', 'scale-', '--log-level', 'warn'], { stdio: 'ignore' });
-    await until('the default ServiceAccount', async () => {
-      try { await client.get(serviceAccounts, 'default', 'default'); return true; } catch { return false; }
-    }, 30_000);
-    await until(`${nodeCount} nodes`, async () => (await client.list(nodes, {})).items.length >= nodeCount, 300_000);
     const inf = createInformer(pods, { client });
     watched = inf.run(watching.signal);
     await inf.waitForSync(watching.signal);
@@ -143,14 +131,7 @@ async function rssAtScale(nodeCount: number, podCount: number): Promise<{ rss: n
   } finally {
     watching.abort();
     await watched;
-    client.close();
-    if (sim && sim.exitCode === null && sim.signalCode === null) {
-      const exited = new Promise((r) => sim!.once('exit', r));
-      sim.kill('SIGTERM');
-      await exited;
-    }
-    await server.stop();
-    await server.cleanup();
+    await cluster.stop();
   }
 }
 

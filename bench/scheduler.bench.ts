@@ -17,17 +17,9 @@ import { startTestServer } from '../test/fixtures/server.js';
 import { FakeClient } from '../src/client/testing/fake-client.js';
 import { nodes } from '../src/api/resources/core/index.js';
 import { makeNode } from '../src/scheduler/testing/fixtures.js';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { restClient } from '../src/client/rest-client.js';
-import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
-import { startK8ts } from '../test/fixtures/k8ts-process.js';
-import { until } from '../test/fixtures/until.js';
+import { startSimulatedCluster } from './simulated-cluster.js';
 import type { Bench, BenchRow } from './types.js';
-
-const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
@@ -200,16 +192,11 @@ async function cpuSeconds(pid: number): Promise<number> {
  */
 async function asProcesses(nodeCount: number, n: number): Promise<{ boundMs: number; serverCpuMs: number; simCpuMs: number; idleCpuPct: number }> {
   const prof = process.env.BENCH_SERVER_CPU_PROFILE_DIR;
-  const server = await startK8ts(['--disable-agent'], { nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
-  let sim: ChildProcess | undefined;
-  const client = restClient({ ...await restConfigFromKubeconfig(server.kubeconfig), timeoutMs: 60_000 });
+  const cluster = await startSimulatedCluster(nodeCount, { nodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
+  const { client } = cluster;
+  const [serverPid, simPid] = [cluster.server.child.pid!, cluster.simulator.pid!];
   const ac = new AbortController();
   try {
-    sim = spawn(process.execPath, [mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount), '--log-level', 'warn'], { stdio: 'ignore' });
-    await until('the default ServiceAccount', async () => {
-      try { await client.get(serviceAccounts, 'default', 'default'); return true; } catch { return false; }
-    }, 30_000);
-    await until(`${nodeCount} nodes`, async () => (await client.list(nodes, {})).items.length >= nodeCount, 300_000);
     await new Promise((r) => setTimeout(r, 2000)); // registration settles
     const seen = createInformer(pods, { client });
     const bound = new Set<string>();
@@ -225,30 +212,23 @@ async function asProcesses(nodeCount: number, n: number): Promise<{ boundMs: num
     const watching = seen.run(ac.signal);
     await seen.waitForSync(ac.signal);
     // The server's CPU with nothing but 1,000 nodes' heartbeats, subtracted from the run's.
-    const idle0 = [await cpuSeconds(server.child.pid!), performance.now()] as const;
+    const idle0 = [await cpuSeconds(serverPid), performance.now()] as const;
     await new Promise((r) => setTimeout(r, 5000));
-    const idlePerMs = (await cpuSeconds(server.child.pid!) - idle0[0]) * 1000 / (performance.now() - idle0[1]);
-    const [s0, m0] = [await cpuSeconds(server.child.pid!), await cpuSeconds(sim.pid!)];
+    const idlePerMs = (await cpuSeconds(serverPid) - idle0[0]) * 1000 / (performance.now() - idle0[1]);
+    const [s0, m0] = [await cpuSeconds(serverPid), await cpuSeconds(simPid)];
     const t0 = performance.now();
     await createAll(client, 'default', n, undefined, 32);
     const guard = setTimeout(() => done(), 300_000);
     await finished;
     clearTimeout(guard);
-    const [s1, m1] = [await cpuSeconds(server.child.pid!), await cpuSeconds(sim.pid!)];
+    const [s1, m1] = [await cpuSeconds(serverPid), await cpuSeconds(simPid)];
     ac.abort();
     await watching;
     if (!boundAt) throw new Error(`bench: only ${bound.size} of ${n} bound`);
     return { boundMs: boundAt - t0, serverCpuMs: (s1 - s0) * 1000 - idlePerMs * (boundAt - t0), simCpuMs: (m1 - m0) * 1000, idleCpuPct: idlePerMs * 100 };
   } finally {
     ac.abort();
-    client.close();
-    if (sim && sim.exitCode === null && sim.signalCode === null) {
-      const exited = new Promise((r) => sim!.once('exit', r));
-      sim.kill('SIGTERM');
-      await exited;
-    }
-    await server.stop();
-    await server.cleanup();
+    await cluster.stop();
   }
 }
 
