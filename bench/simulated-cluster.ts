@@ -14,9 +14,12 @@ import { until } from '../test/fixtures/until.js';
 const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
 export interface SimulatedCluster {
+  /** The current server process (a new one after `restartServer`). */
   server: K8tsProcess;
   simulator: ChildProcess;
   client: ReturnType<typeof restClient>;
+  /** Stops the server (SIGTERM) and starts it again on the same data dir and port. */
+  restartServer(): Promise<void>;
   /** Stops the simulator and the server and removes the data dir. */
   stop(): Promise<void>;
 }
@@ -26,7 +29,8 @@ export interface SimulatedCluster {
  * and all `nodeCount` nodes are registered. `nodeArgs` go to the server's node (e.g. --cpu-prof).
  */
 export async function startSimulatedCluster(nodeCount: number, opts: { namePrefix?: string; nodeArgs?: string[] } = {}): Promise<SimulatedCluster> {
-  const server = await startK8ts(['--disable-agent'], { nodeArgs: opts.nodeArgs ?? [] });
+  const start = (at?: { dataDir: string; port: number }) => startK8ts(['--disable-agent'], { nodeArgs: opts.nodeArgs ?? [], ...at });
+  let server = await start();
   const client = restClient({ ...await restConfigFromKubeconfig(server.kubeconfig), timeoutMs: 60_000 });
   const simulator = spawn(process.execPath, [mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount),
     ...(opts.namePrefix ? ['--name-prefix', opts.namePrefix] : []), '--log-level', 'warn'], { stdio: 'ignore' });
@@ -49,5 +53,12 @@ export async function startSimulatedCluster(nodeCount: number, opts: { namePrefi
     await stop();
     throw err;
   }
-  return { server, simulator, client, stop };
+  return {
+    get server() { return server; },
+    simulator, client, stop,
+    async restartServer() {
+      await server.stop();
+      server = await start({ dataDir: server.dataDir, port: server.port });
+    },
+  };
 }

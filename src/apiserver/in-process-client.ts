@@ -44,6 +44,7 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       const list = await rest.list(def, nsOf(def, opts.namespace), {
         selection: parseSelection(def, opts.labelSelector, opts.fieldSelector),
         limit: opts.limit, continue: opts.continue, resourceVersion: opts.resourceVersion, resourceVersionMatch: opts.resourceVersionMatch,
+        shared: opts.readOnly === true,
       });
       return asT<KubeList<never>>(list);
     },

@@ -208,7 +208,8 @@ export function createInformer<T extends KubeObject>(res: ResourceDefinition<T>,
     while (!signal.aborted) {
       let rv: string;
       try {
-        const list = await opts.client.list(res, { signal });
+        // The informer freezes what it keeps: no copy needed (the in-process client shares the server's).
+        const list = await opts.client.list(res, { signal, readOnly: true });
         informer.replace(list.items);
         rv = list.metadata.resourceVersion ?? '';
         backoff = initialBackoff;

@@ -10,6 +10,11 @@ export interface ListOptions {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+  /**
+   * The caller only reads the items (an informer freezes them): the in-process client may then
+   * hand out the server's shared, read-only objects instead of a copy of each. Not sent over HTTP.
+   */
+  readOnly?: boolean;
 }
 
 export interface WatchOptions extends ListOptions {

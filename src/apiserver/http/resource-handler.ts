@@ -14,7 +14,7 @@ import { getScale, scaleMutation } from '../registry/scale.js';
 import type { RequestInfo } from './request-info.js';
 import { type MediaType, negotiateObject, parseAccept } from './negotiate.js';
 import { contentTypeOf, decodeObjectBody, parseJson, readBody, type ProtobufDecoder } from './body.js';
-import { sendJson, warningHeaders } from './respond.js';
+import { sendJson, sendJsonList, warningHeaders } from './respond.js';
 import { type IncludeObject, partialObjectMetadata, toTable } from './table.js';
 
 export type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
@@ -128,6 +128,8 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           continue: query.get('continue') ?? undefined,
           resourceVersion: query.get('resourceVersion') ?? undefined,
           resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
+          // Only serialized here: the cache's shared views, no copy of every item.
+          shared: true,
         });
         const view = negotiateObject(accept);
         if (!view) throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf');
@@ -138,7 +140,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         if (view.view === 'PartialObjectMetadata') {
           return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${view.metaVersion}`, metadata: list.metadata, items: list.items.map((o) => partialObjectMetadata(o, view.metaVersion)) });
         }
-        return sendJson(res, 200, list, warningHeaders(ctx.warnings));
+        return sendJsonList(res, list, warningHeaders(ctx.warnings), (o) => serialized.get(o as object) ?? JSON.stringify(o));
       }
       case 'watch':
         return streamWatch(req, res, def, ns, query, accept);

@@ -23,3 +23,34 @@ export function warningHeaders(warnings: readonly string[] | undefined): Record<
   if (!warnings || warnings.length === 0) return {};
   return { Warning: [...new Set(warnings)].map((w) => `299 - ${JSON.stringify(w)}`) };
 }
+
+/**
+ * A list answered item by item (chunked), waiting for the socket to drain between ~64 KiB
+ * chunks: a list of 10,000 pods is never one 90 MB string (nor held whole in the socket's
+ * buffer), so a relisting client costs the server no burst of memory. Same bytes as sendJson.
+ */
+export async function sendJsonList(res: ServerResponse, list: { items: readonly unknown[] }, headers: Record<string, string | string[]> = {},
+  stringify: (item: unknown) => string = (item) => JSON.stringify(item)): Promise<void> {
+  const { items, ...rest } = list;
+  const head = JSON.stringify({ ...rest, items: [] });
+  res.writeHead(200, { 'Content-Type': 'application/json', ...headers });
+  let chunk = head.slice(0, -2); // …"items":[
+  for (let i = 0; i < items.length; i++) {
+    chunk += (i ? ',' : '') + stringify(items[i] ?? null);
+    if (chunk.length >= 65_536) {
+      if (res.destroyed) return;
+      const more = res.write(chunk);
+      chunk = '';
+      if (!more) await drained(res);
+    }
+  }
+  res.end(chunk + head.slice(-2));
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => { res.off('drain', done); res.off('close', done); resolve(); };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}

@@ -26,6 +26,8 @@ export interface ListParams {
   continue?: string;
   resourceVersion?: string;
   resourceVersionMatch?: string;
+  /** Items as the watch cache's shared, read-only views (as watch events are), not copies. */
+  shared?: boolean;
 }
 
 export interface WatchParams {
@@ -92,7 +94,7 @@ export class RestStorage {
       apiVersion: apiVersionOf(def.group, def.version),
       kind: def.listKind,
       metadata: { resourceVersion: String(page.revision) },
-      items: page.items.map((o) => fromStorage(def, o)),
+      items: page.items.map((o) => (p.shared ? this.#view(def, o) : fromStorage(def, o))),
     };
     if (page.nextKey) list.metadata.continue = encodeContinue({ rv: page.revision, start: page.nextKey });
     return list;
@@ -111,7 +113,8 @@ export class RestStorage {
     if (initial) {
       if (p.resourceVersion === undefined || p.resourceVersion === '') await cache.waitForRevision(await this.deps.store.currentRevision(), signal);
       const page = cache.list(prefix, { filter: (o) => selects(def, p.selection, o) });
-      for (const o of page.items) yield { type: 'ADDED', object: fromStorage(def, o) };
+      // Watch events are read-only and shared by every watcher, the initial ones too.
+      for (const o of page.items) yield { type: 'ADDED', object: this.#view(def, o) };
       from = page.revision;
       if (p.sendInitialEvents && p.allowWatchBookmarks) {
         yield this.#bookmark(def, from, true);
