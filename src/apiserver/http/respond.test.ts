@@ -28,7 +28,8 @@ test('a streamed list is the same JSON as the whole list, in chunks that wait fo
   assert.ok(out.writes() > 1, 'written in several chunks');
   assert.ok(out.ended());
   const empty = fakeResponse(false);
-  await sendJsonList(empty.res, { apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] });
+  const none = { apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] };
+  await sendJsonList(empty.res, none);
   assert.equal(empty.body(), '{"apiVersion":"v1","kind":"PodList","metadata":{},"items":[]}');
 });
 
