@@ -280,7 +280,8 @@ export class RestStorage {
       let current: KubeObject | undefined;
       if (cached) {
         revision = Number(cached.metadata.resourceVersion);
-        current = fromStorage(def, cached);
+        // Read-only from here on (the mutation gets its own copy below): the shared view will do.
+        current = this.#view(def, cached);
       } else {
         const kv = await store.get(key);
         revision = kv?.modRevision ?? 0;
