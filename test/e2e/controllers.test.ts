@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startK8ts, type K8tsProcess } from '../fixtures/k8ts-process.js';
 import { kubectlFor, type Kubectl } from '../fixtures/kubectl.js';
+import { until } from '../fixtures/until.js';
 
 const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 let server: K8tsProcess;
@@ -38,13 +39,6 @@ function ok(r: { code: number; stdout: string; stderr: string }, what: string): 
   return r.stdout;
 }
 
-async function until(what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
 
 async function json<T = { items: { metadata: { name: string }; spec?: { nodeName?: string }; status?: { phase?: string } }[] }>(args: string[]): Promise<T> {
   return JSON.parse(ok(await k([...args, '-o', 'json']), args.join(' '))) as T;

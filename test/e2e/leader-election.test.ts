@@ -20,6 +20,7 @@ import { restConfigFromKubeconfig } from '../../src/client/kubeconfig.js';
 import { simulate } from '../../src/simulator/index.js';
 import { startK8ts, type K8tsProcess } from '../fixtures/k8ts-process.js';
 import { startEtcd } from '../fixtures/etcd.js';
+import { until } from '../fixtures/until.js';
 
 const leaseSeconds = 4;
 const retryMs = 500;
@@ -32,15 +33,6 @@ async function clientFor(kubeconfig: string): Promise<Client> {
   return restClient({ ...await restConfigFromKubeconfig(kubeconfig), timeoutMs: 5000 });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) assert.fail(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function holderOf(c: Client, name: string): Promise<string> {
   const lease = await c.get(leases, 'kube-system', name) as Kube<Lease>;

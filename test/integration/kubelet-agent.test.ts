@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { isAlreadyExists } from '../../src/api/errors.js';
 import { nodes, pods, serviceAccounts, type PodObject } from '../../src/api/resources/core/index.js';
-import { createLogger, silentLogger, sleep, systemClock } from '../../src/base/index.js';
+import { createLogger, silentLogger, systemClock } from '../../src/base/index.js';
 import { cleanupNode, startAgent } from '../../src/agent/index.js';
 import { containerdPaths } from '../../src/kubelet/containerd/index.js';
 import { pauseImage } from '../../src/kubelet/images/index.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
+import { until } from '../fixtures/until.js';
 
 const log = process.env.K8TS_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger;
 let server: TestServer | undefined;
@@ -31,15 +32,6 @@ after(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 test('the agent runs a pod with its own containerd; stopping it leaves the pod running; cleanup removes everything', async () => {
   server = await startTestServer();

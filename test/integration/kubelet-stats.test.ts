@@ -21,6 +21,7 @@ import { startContainerd, type ContainerdFixture } from '../fixtures/containerd.
 import { importTestAppImage, testAppImage } from '../fixtures/images.js';
 import { kubectlFor, type Kubectl } from '../fixtures/kubectl.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
+import { until } from '../fixtures/until.js';
 
 const skip = process.getuid?.() !== 0 ? 'needs root' : !kubectlFor(33, '/dev/null') ? 'needs kubectl 1.33' : false;
 const nodeName = 'stats-it';
@@ -34,15 +35,6 @@ let kubectl: Kubectl;
 const stop = new AbortController();
 let running: Promise<void> | undefined;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 async function raw(path: string): Promise<string> {
   const r = await kubectl(['get', '--raw', `/api/v1/nodes/${nodeName}/proxy${path}`]);

@@ -16,6 +16,7 @@ import { kubelet } from '../../src/kubelet/kubelet.js';
 import { startContainerd, type ContainerdFixture } from '../fixtures/containerd.js';
 import { importTestAppImage, testAppImage } from '../fixtures/images.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
+import { until } from '../fixtures/until.js';
 
 const nodeName = 'kubelet-it';
 const log = process.env.K8TS_TEST_LOG ? createLogger({ level: 'debug' }) : silentLogger;
@@ -34,20 +35,6 @@ function startKubelet(): () => Promise<void> {
   return async () => { ac.abort(); await running; };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(200);
-  }
-}
 
 const getPod = (name: string) => server!.client.get(pods, 'default', name);
 

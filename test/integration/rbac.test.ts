@@ -13,6 +13,7 @@ import type { Kube } from '../../src/api/types.js';
 import { isNotFound } from '../../src/api/errors.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
 import { kubectlFor } from '../fixtures/kubectl.js';
+import { until } from '../fixtures/until.js';
 
 let server: TestServer;
 let dir: string;
@@ -29,7 +30,7 @@ before(async () => {
   ca = Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64');
   agent = new Agent({ keepAlive: true, ca });
   // The bootstrap (namespaces, then the RBAC policy) runs as the server starts; wait for `view` to be aggregated.
-  await until(async () => {
+  await until('the view ClusterRole aggregated', async () => {
     try {
       const view = await server.client.get(clusterRoles, '', 'view') as ClusterRole;
       return (view.rules ?? []).some((r) => r.resources?.includes('pods'));
@@ -37,7 +38,7 @@ before(async () => {
       if (isNotFound(err)) return false;
       throw err;
     }
-  });
+  }, 15_000, 50);
   await server.client.create(serviceAccounts, { metadata: { name: 'robot', namespace: 'default' } } as Kube<ServiceAccount>);
   const tr = await server.client.createSubresource(serviceAccounts, 'default', 'robot', 'token', { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: [] } }) as TokenRequest;
   token = tr.status!.token;
@@ -56,13 +57,6 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function until(fn: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function send(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string>; bearer?: string } = {}): Promise<{ status: number; body: string }> {
   const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
