@@ -1,4 +1,5 @@
 import type { Node, Pod, Taint } from 'kubernetes-types/core/v1.js';
+import { jsonEqual } from '../../api/patch/json-value.js';
 import type { AffinityTerm, WeightedAffinityTerm } from './affinity-term.js';
 import { affinityTerm, weightedAffinityTerms } from './affinity-term.js';
 import type { Resource } from './resources.js';
@@ -70,30 +71,9 @@ export function newPodInfo(pod: Pod): PodInfo {
 export function samePodInfoInputs(a: Pod, b: Pod): boolean {
   const am = a.metadata; const bm = b.metadata;
   const as = a.spec; const bs = b.spec;
-  return am?.namespace === bm?.namespace && am?.name === bm?.name && sameJSON(am?.labels, bm?.labels)
-    && sameJSON(as?.containers, bs?.containers) && sameJSON(as?.initContainers, bs?.initContainers)
-    && sameJSON(as?.overhead, bs?.overhead) && sameJSON(as?.affinity, bs?.affinity);
-}
-
-function sameJSON(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJSON(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  let n = 0;
-  for (const k in ra) {
-    if (!Object.hasOwn(ra, k)) continue;
-    if (!Object.hasOwn(rb, k) || !sameJSON(ra[k], rb[k])) return false;
-    n++;
-  }
-  for (const k in rb) if (Object.hasOwn(rb, k)) n--;
-  return n === 0;
+  return am?.namespace === bm?.namespace && am?.name === bm?.name && jsonEqual(am?.labels, bm?.labels)
+    && jsonEqual(as?.containers, bs?.containers) && jsonEqual(as?.initContainers, bs?.initContainers)
+    && jsonEqual(as?.overhead, bs?.overhead) && jsonEqual(as?.affinity, bs?.affinity);
 }
 
 /**
