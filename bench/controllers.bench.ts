@@ -23,17 +23,11 @@ import { simulate } from '../src/simulator/index.js';
 import { startTestServer } from '../test/fixtures/server.js';
 import { startSimulatedCluster } from './simulated-cluster.js';
 import { type Bench, type BenchRow, percentile } from './types.js';
+import { until } from '../test/fixtures/until.js';
 
 
 const sleepMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`bench: timed out waiting for ${what}`);
-    await sleepMs(5);
-  }
-}
 
 function deployment(ns: string, name: string, replicas: number): Kube<Deployment> {
   return {
@@ -71,17 +65,17 @@ async function selfHealing(deletions: number): Promise<number[]> {
     const replicas = 5;
     await client.create(deployments, deployment(ns, 'heal', replicas) as never);
     const ready = () => inf.list(ns).filter(running);
-    await until(`${replicas} Running pods`, () => ready().length === replicas, 60_000);
+    await until(`${replicas} Running pods`, async () => ready().length === replicas, 60_000, 5);
     const times: number[] = [];
     for (let i = 0; i < deletions; i++) {
       const before = new Set(ready().map((p) => p.metadata!.uid));
       const victim = ready()[i % replicas]!;
       const t0 = performance.now();
       await client.delete(pods, ns, victim.metadata!.name!);
-      await until('a Running replacement', () => ready().some((p) => !before.has(p.metadata!.uid)), 30_000);
+      await until('a Running replacement', async () => ready().some((p) => !before.has(p.metadata!.uid)), 30_000, 5);
       times.push(performance.now() - t0);
       // The old pod finishes terminating before the next round (the simulator deletes it).
-      await until('the deleted pod gone', () => inf.get(`${ns}/${victim.metadata!.name}`) === undefined, 30_000);
+      await until('the deleted pod gone', async () => inf.get(`${ns}/${victim.metadata!.name}`) === undefined, 30_000, 5);
     }
     return times;
   } finally {
@@ -118,7 +112,7 @@ async function rssAtScale(nodeCount: number, podCount: number): Promise<{ rss: n
     const createMs = performance.now() - t0;
     // Counted from a watch (as `kubectl get pods -w` would), not by listing all 10,000 pods every
     // few milliseconds: the measurement must not be dominated by the bench's own polling.
-    await until(`${podCount} Running pods`, () => inf.list('default').filter(running).length >= podCount, 900_000);
+    await until(`${podCount} Running pods`, async () => inf.list('default').filter(running).length >= podCount, 900_000);
     // Settle: informers caught up, garbage collected at its own pace. The highest reading of the
     // settle's last 10 s counts, not one lucky instant.
     const settledRss = async () => {
