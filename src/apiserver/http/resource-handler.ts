@@ -138,7 +138,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
           return sendJson(res, 200, table, warningHeaders(ctx.warnings));
         }
         if (view.view === 'PartialObjectMetadata') {
-          return sendJson(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${view.metaVersion}`, metadata: list.metadata, items: list.items.map((o) => partialObjectMetadata(o, view.metaVersion)) });
+          return sendJsonList(res, { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${view.metaVersion}`, metadata: list.metadata, items: list.items.map((o) => partialObjectMetadata(o, view.metaVersion)) });
         }
         return sendJsonList(res, list, warningHeaders(ctx.warnings), (o) => serialized.get(o as object) ?? JSON.stringify(o));
       }

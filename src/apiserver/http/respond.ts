@@ -29,7 +29,7 @@ export function warningHeaders(warnings: readonly string[] | undefined): Record<
  * chunks: a list of 10,000 pods is never one 90 MB string (nor held whole in the socket's
  * buffer), so a relisting client costs the server no burst of memory. Same bytes as sendJson.
  */
-export async function sendJsonList(res: ServerResponse, list: { items: readonly unknown[] }, headers: Record<string, string | string[]> = {},
+export async function sendJsonList<L extends { items: readonly unknown[] }>(res: ServerResponse, list: L, headers: Record<string, string | string[]> = {},
   stringify: (item: unknown) => string = (item) => JSON.stringify(item)): Promise<void> {
   const { items, ...rest } = list;
   const head = JSON.stringify({ ...rest, items: [] });
