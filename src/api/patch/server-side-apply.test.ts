@@ -246,3 +246,18 @@ test('Update managers beyond the cap fold into ancient-changes', () => {
   assert.ok(names.includes('ancient-changes'));
   assert.ok(names.includes(`m${maxUpdateManagers + 1}`));
 });
+
+test('a frozen (watch-cache shared) FieldsV1 of a manager the write leaves alone is decoded and encoded once', () => {
+  const deepFreeze = <T>(o: T): T => { if (o && typeof o === 'object') { Object.values(o).forEach(deepFreeze); Object.freeze(o); } return o; };
+  const created = deepFreeze(JSON.parse(JSON.stringify(trackUpdate(undefined, manifest(1, [{ name: 'a' }]), ctx('creator')))) as JsonObject);
+  const pause = (minReadySeconds: number) => trackUpdate(created, { ...created, spec: { ...spec(created), minReadySeconds } }, ctx('pauser', T1));
+  const [a, b] = [pause(2), pause(3)];
+  const creatorOf = (o: JsonObject) => mf(o).find((e) => e.manager === 'creator')!.fieldsV1;
+  assert.equal(creatorOf(a), creatorOf(b));
+  assert.deepEqual(creatorOf(a), mf(created)[0]!.fieldsV1);
+  // Not frozen: decoded afresh each time, the same content.
+  const thawed = JSON.parse(JSON.stringify(created)) as JsonObject;
+  const c = trackUpdate(thawed, { ...thawed, spec: { ...spec(thawed), minReadySeconds: 4 } }, ctx('pauser', T1));
+  assert.deepEqual(creatorOf(c), creatorOf(a));
+  assert.deepEqual(managerNames(a), ['creator/Update', 'pauser/Update']);
+});

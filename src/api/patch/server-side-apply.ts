@@ -94,22 +94,18 @@ function rfc3339(now: Date | string): string {
 }
 
 /**
- * Field sets decoded lately, by their FieldsV1 text. Every write decodes the managers it keeps, and
- * objects of one kind written by one manager mostly hold the same fields: a set found here comes
- * with its encoding, so an owner the write leaves alone costs neither a decode nor an encode.
- * Sets are values (see FieldSet), so sharing one between objects is safe. Bounded, oldest out.
+ * Field sets decoded from frozen FieldsV1 trees, by the tree. The watch cache keeps one frozen
+ * copy of each distinct tree (and branch) among its objects, and updates start from its objects,
+ * so the trees of every pod one client made from one template are the same object: a manager the
+ * write leaves alone costs neither a decode nor (FieldSet memoises it) an encode. Frozen trees
+ * cannot change under the key; anything else is decoded afresh.
  */
-const recentSets = new Map<string, FieldSet>();
-const recentSetsMax = 512;
+const decodedSets = new WeakMap<object, FieldSet>();
 
 function decodeFields(fields: unknown): FieldSet {
-  if (!isObject(fields)) return new FieldSet();
-  const text = JSON.stringify(fields);
-  const hit = recentSets.get(text);
-  if (hit) return hit;
-  const set = FieldSet.fromFieldsV1(fields);
-  if (recentSets.size >= recentSetsMax) recentSets.delete(recentSets.keys().next().value!);
-  recentSets.set(text, set);
+  if (!isObject(fields) || !Object.isFrozen(fields)) return FieldSet.fromFieldsV1(fields);
+  let set = decodedSets.get(fields);
+  if (!set) decodedSets.set(fields, (set = FieldSet.fromFieldsV1(fields)));
   return set;
 }
 
