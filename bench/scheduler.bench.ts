@@ -232,10 +232,10 @@ async function asProcesses(nodeCount: number, n: number): Promise<{ boundMs: num
   }
 }
 
-const bench: Bench = async ({ quick }) => {
+async function run({ quick }: { quick: boolean }, only?: 'in-process'): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const algo = quick ? 2000 : 10_000;
-  rows.push({ name: `scheduler algorithm only: ${algo} pods, 1000 nodes, binding answered at once`, metric: 'scheduled/s', value: await algorithmOnly(algo), unit: 'pods/s', goal: '' });
+  if (!only) rows.push({ name: `scheduler algorithm only: ${algo} pods, 1000 nodes, binding answered at once`, metric: 'scheduled/s', value: await algorithmOnly(algo), unit: 'pods/s', goal: '' });
   // The bench runs its own scheduler (it reads its cache): the server's would race it for every pod.
   const server = await startTestServer(['--disable-scheduler']);
   const ac = new AbortController();
@@ -262,6 +262,7 @@ const bench: Bench = async ({ quick }) => {
       // CPU time per pod (create, bind, Running; the whole process) does not depend on the machine's other load.
       rows.push({ name: `scheduler: ${n} pods on ${nodeCount} simulated nodes`, metric: 'CPU per pod (whole process)', value: r.cpuMs / n, unit: 'ms', goal: '' });
     }
+    if (only) return rows;
     gc();
     const heapAfter = process.memoryUsage().heapUsed;
     const schedulerPods = sched.cache.podCount();
@@ -289,8 +290,9 @@ const bench: Bench = async ({ quick }) => {
   rows.push({ name: label, metric: 'server CPU idle with 1,000 heartbeating nodes', value: p.idleCpuPct, unit: '% of a core', goal: '' });
   rows.push({ name: label, metric: 'simulator CPU per pod', value: p.simCpuMs / n, unit: 'ms', goal: '' });
   return rows;
-};
+}
 
+const bench: Bench = (opts) => run(opts);
 export default bench;
 
 if (process.argv[1]?.endsWith('scheduler.bench.ts') || process.argv[1]?.endsWith('scheduler.bench.js')) {
@@ -300,6 +302,7 @@ if (process.argv[1]?.endsWith('scheduler.bench.ts') || process.argv[1]?.endsWith
     process.stdout.write(`as processes: ${n} pods ${(n / (r.boundMs / 1000)).toFixed(0)} bound/s; server ${(r.serverCpuMs / n).toFixed(2)} ms CPU/pod (over ${r.idleCpuPct.toFixed(1)}% idle); simulator ${(r.simCpuMs / n).toFixed(2)} ms CPU/pod\n`);
     process.exit(0);
   }
-  const rows = await bench({ quick: process.argv.includes('--quick') });
+  // --in-process: the end-to-end rounds in one process alone (what profiles and flags are tried on).
+  const rows = await run({ quick: process.argv.includes('--quick') }, process.argv.includes('--in-process') ? 'in-process' : undefined);
   for (const r of rows) process.stdout.write(`${r.name} | ${r.metric} | ${r.value.toFixed(2)} ${r.unit}\n`);
 }

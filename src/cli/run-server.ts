@@ -8,6 +8,7 @@ import { spawn, untilAborted } from '../base/async.js';
 import { openStore } from '../storage/open-store.js';
 import { compactor } from '../storage/compactor.js';
 import { SharedFieldSets, WatchCache } from '../storage/watchcache/index.js';
+import { freezeAsJson } from '../api/patch/json-value.js';
 import { KeyExistsError, type Store } from '../storage/store.js';
 import { type KubeObject } from '../api/types.js';
 import { ObjectCodec } from '../apiserver/registry/codec.js';
@@ -79,9 +80,11 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     // Secrets are encrypted at rest with a key derived from the cluster token (shared by HA servers).
     // The secret part only: servers given the bare or the K10 form of one token share the key.
     const codec = new ObjectCodec(secretsEncryption(parseJoinToken(token).secret));
-    // Equal managedFields trees are one shared object in the cache (most of a pod's decoded size).
+    // Equal managedFields trees are one shared object in the cache (most of a pod's decoded size),
+    // and cached objects are frozen (every reader shares them).
     const fieldSets = new SharedFieldSets();
-    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), share: (o) => fieldSets.share(o), log: log.child({ component: 'watchcache' }) });
+    const seal = (o: KubeObject) => { fieldSets.share(o); freezeAsJson(o); };
+    const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), seal, log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
     undo.unshift(async () => { cacheAbort.abort(); await cacheRun; });

@@ -17,6 +17,28 @@ export function cloneJson<T>(v: T): T {
   return v;
 }
 
+/**
+ * Deep-freezes `v` in place as the JSON value it stands for: what `JSON.parse(JSON.stringify(v))`
+ * would give for the objects writers build (an undefined property is dropped, an undefined array
+ * element becomes null). A frozen part is taken to be done already and is not walked.
+ */
+export function freezeAsJson<T>(v: T): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === undefined) v[i] = null;
+      else freezeAsJson(v[i]);
+    }
+  } else {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (o[k] === undefined) delete o[k];
+      else freezeAsJson(o[k]);
+    }
+  }
+  return Object.freeze(v);
+}
+
 /** Structural equality of two JSON values (key order does not matter). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -16,17 +16,36 @@ export interface ValueTransformer {
 /**
  * Objects are stored as JSON in their storage version, without resourceVersion (the store's
  * modRevision is the resourceVersion, set when reading), through an optional transformer.
+ *
+ * A writer may hand its object over with the bytes (`encode(…, true)`): the first decode of those
+ * very bytes (the watch cache's, as the store passes the value through to its watchers) then
+ * returns that object instead of parsing the JSON again: a write costs one serialisation and no
+ * parse. The writer must not touch the object afterwards; the one who decodes it owns it, as the
+ * writer built it: equal to the JSON as `JSON.stringify` sees it, undefined properties and all
+ * (the watch cache's freezeAsJson drops those).
  */
 export class ObjectCodec {
+  readonly #handedOver = new WeakMap<Uint8Array, KubeObject>();
+
   constructor(private readonly transformer?: ValueTransformer) {}
 
-  encode(key: string, obj: KubeObject): Uint8Array {
+  encode(key: string, obj: KubeObject, handOver = false): Buffer {
     const { resourceVersion: _rv, ...meta } = obj.metadata;
     const plain = encoder.encode(JSON.stringify({ ...obj, metadata: meta }));
-    return this.transformer ? this.transformer.toStorage(key, plain) : plain;
+    const stored = this.transformer ? this.transformer.toStorage(key, plain) : plain;
+    // A Buffer view (no copy) that the store keeps as the value it hands its watchers.
+    const bytes = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+    if (handOver) this.#handedOver.set(bytes, obj);
+    return bytes;
   }
 
   decode(kv: KeyValue): KubeObject {
+    const own = this.#handedOver.get(kv.value);
+    if (own) {
+      this.#handedOver.delete(kv.value);
+      own.metadata.resourceVersion = String(kv.modRevision);
+      return own;
+    }
     const bytes = this.transformer ? this.transformer.fromStorage(kv.key, kv.value) : kv.value;
     const obj = JSON.parse(decoder.decode(bytes)) as KubeObject;
     obj.metadata.resourceVersion = String(kv.modRevision);

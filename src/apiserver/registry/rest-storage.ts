@@ -226,7 +226,8 @@ export class RestStorage {
       const stored = toStorage(def, obj);
       const key = storageKey(def, namespace, name);
       try {
-        const kv = await this.deps.store.create(key, this.deps.codec.encode(key, stored));
+        // `obj` is not used after this: the watch cache takes it instead of parsing the bytes again.
+        const kv = await this.deps.store.create(key, this.deps.codec.encode(key, stored, true));
         ok = true;
         await this.deps.cache.waitForRevision(kv.modRevision, ctx.signal);
         return this.#written(def, kv);
@@ -346,9 +347,10 @@ export class RestStorage {
         }
         if (ctx.dryRun) return { object: next, created: false };
         try {
-          // `next` is ours and not used after this: only a converting resource needs a copy.
+          // `next` is ours and not changed after this: only a converting resource needs a copy. The
+          // watch cache takes the object handed over instead of parsing the bytes again.
           const storageForm = toStorage(def, def.conversion ? structuredClone(next) : next);
-          const written = await store.update(key, this.deps.codec.encode(key, storageForm), revision);
+          const written = await store.update(key, this.deps.codec.encode(key, storageForm, true), revision);
           ok = true;
           await this.deps.cache.waitForRevision(written.modRevision, ctx.signal);
           return { object: this.#written(def, written), created: false };

@@ -154,7 +154,7 @@ export class SqliteStore implements Store {
   }
 
   create(key: string, value: Uint8Array): Promise<KeyValue> {
-    const bytes = Buffer.from(value);
+    const bytes = asBuffer(value);
     return this.#enqueue(() => {
       const cur = this.#stmt.latest.get(key);
       if (cur && !cur.deleted) throw new KeyExistsError(key);
@@ -166,7 +166,7 @@ export class SqliteStore implements Store {
   }
 
   update(key: string, value: Uint8Array, expectedRevision: number): Promise<KeyValue> {
-    const bytes = Buffer.from(value);
+    const bytes = asBuffer(value);
     return this.#enqueue(() => {
       const cur = this.#stmt.latest.get(key);
       if (!cur || cur.deleted) throw new KeyNotFoundError(key);
@@ -455,4 +455,12 @@ function toEvent(row: EventRow): StoreEvent {
   if (row.created || row.prev_value === null) return { type: 'put', key: row.name, revision: row.id, kv };
   const prev: KeyValue = { key: row.name, value: row.prev_value, createRevision: row.prev_create_revision ?? row.create_revision, modRevision: row.prev_revision };
   return { type: 'put', key: row.name, revision: row.id, kv, prev };
+}
+
+/**
+ * The value as a Buffer (what the driver binds), without a copy when it is one already: watchers
+ * get the writer's own value object (the apiserver's codec recognises its own bytes by it).
+ */
+function asBuffer(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

@@ -252,19 +252,19 @@ describe('WatchCache', () => {
   });
 
 
-  it('hands every decoded object to `share` before caching it, listed and watched alike', async () => {
+  it('hands every decoded object to `seal` before caching it, listed and watched alike', async () => {
     const store = openSqliteStore({ path: ':memory:' });
     await store.create('/registry/pods/ns1/a', obj('a', 'same'));
-    // `share` makes equal data one object, as SharedFieldSets does for managedFields.
+    // `seal` makes equal data one object, as SharedFieldSets does for managedFields.
     const shared = new Map<string, { v: string }>();
     const seen: string[] = [];
-    const share = (o: Obj) => {
+    const seal = (o: Obj) => {
       seen.push(o.metadata.name);
       const box = { v: o.data };
       const one = shared.get(o.data) ?? (shared.set(o.data, box), box);
       (o as unknown as { data: unknown }).data = one;
     };
-    const { cache, stop } = await startCache(store, { share });
+    const { cache, stop } = await startCache(store, { seal });
     try {
       const w = follow(cache, '/registry/', cache.revision());
       await store.create('/registry/pods/ns1/b', obj('b', 'same'));

@@ -38,10 +38,11 @@ export interface WatchCacheOptions<T> {
   /** Bytes → object. Called once per stored version; the result is shared, never copied. */
   decode: (kv: KeyValue) => T;
   /**
-   * Called on each freshly decoded object before it is cached, to make parts equal to those of
-   * other cached objects one shared object (cached objects are read-only; see SharedFieldSets).
+   * Called on each freshly decoded object before it is cached: cached objects are read-only,
+   * so this may make parts equal to those of other cached objects one shared object (see
+   * SharedFieldSets) and freeze the object, making a writer that breaks the rule fail loudly.
    */
-  share?: (object: T) => void;
+  seal?: (object: T) => void;
   log?: Logger;
   /** Events kept for watchers resuming from the past (default 5000). */
   historySize?: number;
@@ -66,7 +67,7 @@ export class WatchCache<T> {
   readonly #store: Store;
   readonly #prefix: string;
   readonly #decode: (kv: KeyValue) => T;
-  readonly #share: ((object: T) => void) | undefined;
+  readonly #seal: ((object: T) => void) | undefined;
   readonly #log: Logger;
   readonly #maxQueued: number;
   readonly #listChunk: number;
@@ -85,7 +86,7 @@ export class WatchCache<T> {
     this.#store = options.store;
     this.#prefix = options.prefix;
     this.#decode = options.decode;
-    this.#share = options.share;
+    this.#seal = options.seal;
     this.#log = options.log ?? silentLogger;
     this.#maxQueued = options.maxQueuedEvents ?? 10_000;
     this.#listChunk = options.listChunkSize ?? 500;
@@ -291,7 +292,7 @@ export class WatchCache<T> {
   #tryDecode(kv: KeyValue): T | undefined {
     try {
       const object = this.#decode(kv);
-      this.#share?.(object);
+      this.#seal?.(object);
       return object;
     } catch (err) {
       this.#log.error('watch cache: cannot decode stored value, skipping it', { key: kv.key, revision: kv.modRevision, err });
