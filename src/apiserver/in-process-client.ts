@@ -1,7 +1,7 @@
 import type { ResourceDefinition } from '../api/resource.js';
 import type { KubeList, Status, WatchEvent } from '../api/types.js';
 import { StatusError } from '../api/errors.js';
-import { cloneJson } from '../api/patch/json-value.js';
+import { cloneObject } from '../api/patch/json-value.js';
 import type { Client, DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../client/types.js';
 import { type RequestContext, type UserInfo, systemUser } from './context.js';
 import type { RestStorage } from './registry/rest-storage.js';
@@ -34,7 +34,7 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
   const nsOf = (def: ResourceDefinition, ns: string | undefined) => (def.scope === 'Namespaced' ? ns ?? '' : '');
   const asT = <T>(o: unknown) => o as T;
   // Write answers are the watch cache's shared, read-only objects: callers get their own copy.
-  const own = <T>(o: unknown) => cloneJson(o) as T;
+  const own = <T>(o: unknown) => cloneObject(o) as T;
   const resolve = deps.resolve ?? ((d: ResourceDefinition) => d);
 
   return {

@@ -138,8 +138,10 @@ export function simulate(deps: SimulateDeps, opts: SimulateOptions): Simulation 
   }
 
   async function writeStatus(p: PodObject, status: Pod['status'], signal: AbortSignal): Promise<void> {
-    // The cached pod is frozen and clients may fill in metadata: send a copy.
-    await client.updateStatus(pods, { ...p, metadata: structuredClone(p.metadata), status } as PodObject, { signal, fieldManager: 'kubelet' });
+    // The cached pod is frozen and clients may fill in metadata: send a copy. Without managedFields,
+    // which an update keeps as they are (a kubelet does not send them either).
+    const { managedFields: _kept, ...metadata } = p.metadata;
+    await client.updateStatus(pods, { ...p, metadata: structuredClone(metadata), status } as PodObject, { signal, fieldManager: 'kubelet' });
   }
 
   async function sync(key: Key, signal: AbortSignal): Promise<void> {

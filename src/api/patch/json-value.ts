@@ -18,6 +18,36 @@ export function cloneJson<T>(v: T): T {
 }
 
 /**
+ * A deep copy of a Kubernetes object, except that frozen `metadata.managedFields[].fieldsV1` trees
+ * are shared with the original: they are values (the watch cache keeps one frozen copy of each
+ * distinct tree, and the field manager never changes a tree in place) and about half of a
+ * typical object, so copies of cached objects cost half as much.
+ */
+export function cloneObject<T>(obj: T): T {
+  if (!isObject(obj)) return cloneJson(obj);
+  const out: JsonObject = {};
+  for (const k of Object.keys(obj)) out[k] = k === 'metadata' ? cloneMetadata(obj[k]) : cloneJson(obj[k]) as JsonValue;
+  return out as T;
+}
+
+function cloneMetadata(m: JsonValue | undefined): JsonValue {
+  if (!isObject(m)) return cloneJson(m) as JsonValue;
+  const out: JsonObject = {};
+  for (const k of Object.keys(m)) {
+    const v = m[k];
+    out[k] = k === 'managedFields' && Array.isArray(v) ? v.map(cloneManagedFieldsEntry) : cloneJson(v) as JsonValue;
+  }
+  return out;
+}
+
+function cloneManagedFieldsEntry(e: JsonValue): JsonValue {
+  if (!isObject(e)) return cloneJson(e);
+  const out: JsonObject = {};
+  for (const k of Object.keys(e)) out[k] = k === 'fieldsV1' && Object.isFrozen(e[k]) ? e[k]! : cloneJson(e[k]) as JsonValue;
+  return out;
+}
+
+/**
  * Deep-freezes `v` in place as the JSON value it stands for: what `JSON.parse(JSON.stringify(v))`
  * would give for the objects writers build (an undefined property is dropped, an undefined array
  * element becomes null). A frozen part is taken to be done already and is not walked.

@@ -6,6 +6,7 @@ import { badRequest, conflict, statusError, tooManyRequests } from '../../api/er
 import { labelSelectorMatches } from '../../api/selectors/index.js';
 import type { Clock } from '../../base/clock.js';
 import { rfc3339 } from '../../base/clock.js';
+import { cloneObject } from '../../api/patch/json-value.js';
 import type { RequestContext } from '../context.js';
 import type { RestStorage } from './rest-storage.js';
 
@@ -20,7 +21,7 @@ export async function bindPod(rest: RestStorage, pods: ResourceDefinition, clock
   if (binding.target.kind && binding.target.kind !== 'Node') throw badRequest(`Binding "${name}" is invalid: target.kind: Unsupported value: "${binding.target.kind}"`);
   const q = { resource: 'pods/binding', name };
   await rest.guaranteedUpdate(pods, namespace, name, ctx, (current) => {
-    const pod = current as unknown as Pod & KubeObject;
+    const pod = cloneObject(current) as unknown as Pod & KubeObject;
     if (pod.metadata.deletionTimestamp) throw conflict(q, `pod ${name} is being deleted, cannot be assigned to a host`);
     if (pod.spec?.nodeName) throw conflict(q, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
     if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata.uid) throw conflict(q, 'the UID in the precondition does not match');
@@ -60,7 +61,7 @@ export async function evictPod(rest: RestStorage, pods: ResourceDefinition, pdbs
       }
       if (!ctx.dryRun) {
         await rest.guaranteedUpdate(pdbs, namespace, pdb.metadata.name!, ctx, (cur) => {
-          const b = cur as unknown as PodDisruptionBudget & KubeObject;
+          const b = cloneObject(cur) as unknown as PodDisruptionBudget & KubeObject;
           const s = b.status!;
           if (s.disruptionsAllowed <= 0) throw tooManyRequests('Cannot evict pod as it would violate the pod\'s disruption budget.', 0);
           (s as { disruptionsAllowed: number }).disruptionsAllowed = s.disruptionsAllowed - 1;

@@ -13,7 +13,7 @@ import type { Store } from '../../storage/store.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue } from '../../storage/store.js';
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
-import { cloneJson, equalAsJson } from '../../api/patch/json-value.js';
+import { cloneJson, cloneObject, equalAsJson } from '../../api/patch/json-value.js';
 import { type ObjectCodec, fromStorage, toStorage } from './codec.js';
 import type { CacheEvent, ObjectCache } from './object-cache.js';
 import type { ObjectValidator } from './validation.js';
@@ -45,7 +45,11 @@ export interface DeleteParams {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
-/** A function that computes a new object from the current one (update and patch share it). */
+/**
+ * A function that computes a new object from the current one (update and patch share it).
+ * `current` is read-only (usually the watch cache's shared, frozen object): the mutation returns
+ * an object of its own, starting from cloneObject(current) when it changes the current one.
+ */
 export type Mutation = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
 export interface RestStorageDeps {
@@ -305,7 +309,7 @@ export class RestStorage {
       }
       let next: KubeObject;
       try {
-        next = await mutate(cloneJson(current));
+        next = await mutate(current);
       } catch (err) {
         if (fromCache && await this.#stale(key, revision)) continue;
         throw err;
@@ -520,7 +524,7 @@ export class RestStorage {
     if (subresource === 'status') {
       // /status writes change only the status (and managedFields); everything else is kept.
       const status = fieldsOf(next).status;
-      const kept = cloneJson(current);
+      const kept = cloneObject({ ...current, status: undefined });
       const km = fieldsOf(kept);
       if (status === undefined) delete km.status; else km.status = status;
       kept.metadata.managedFields = nm.managedFields;
@@ -533,7 +537,7 @@ export class RestStorage {
     }
     if (subresource === 'finalize') {
       const spec = fieldsOf(next).spec;
-      const kept = cloneJson(current);
+      const kept = cloneObject({ ...current, spec: undefined });
       fieldsOf(kept).spec = spec;
       Object.keys(next).forEach((k) => delete (next as unknown as Record<string, unknown>)[k]);
       Object.assign(next, kept);

@@ -4,6 +4,7 @@ import { fieldsOf } from '../../api/types.js';
 import { conflict, fieldErr, invalid } from '../../api/errors.js';
 import { formatLabelSelector, labelSelectorString, selectorFromSet } from '../../api/selectors/index.js';
 import type { Mutation } from './rest-storage.js';
+import { cloneObject } from '../../api/patch/json-value.js';
 
 function read(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -70,7 +71,8 @@ export function scaleMutation(def: ResourceDefinition, spec: ScaleSubresource, c
     if (replicas < 0) {
       throw invalid('Scale', 'autoscaling', current.metadata.name ?? '', [fieldErr.invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
     }
-    write(fieldsOf(current), spec.specReplicasPath, replicas);
-    return current;
+    const next = cloneObject(current);
+    write(fieldsOf(next), spec.specReplicasPath, replicas);
+    return next;
   };
 }
