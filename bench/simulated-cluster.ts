@@ -10,6 +10,7 @@ import { restConfigFromKubeconfig } from '../src/client/kubeconfig.js';
 import { restClient } from '../src/client/rest-client.js';
 import { startK8ts, type K8tsProcess } from '../test/fixtures/k8ts-process.js';
 import { until } from '../test/fixtures/until.js';
+import { nodeFlags } from '../src/cli/node-flags.js';
 
 const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'main.js');
 
@@ -32,7 +33,7 @@ export async function startSimulatedCluster(nodeCount: number, opts: { namePrefi
   const start = (at?: { dataDir: string; port: number }) => startK8ts(['--disable-agent'], { nodeArgs: opts.nodeArgs ?? [], ...at });
   let server = await start();
   const client = restClient({ ...await restConfigFromKubeconfig(server.kubeconfig), timeoutMs: 60_000 });
-  const simulator = spawn(process.execPath, [mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount),
+  const simulator = spawn(process.execPath, [...nodeFlags, mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount),
     ...(opts.namePrefix ? ['--name-prefix', opts.namePrefix] : []), '--log-level', 'warn'], { stdio: 'ignore' });
   const stop = async () => {
     client.close();

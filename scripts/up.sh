@@ -21,7 +21,8 @@ for arg in "$@"; do
   prev=$arg
 done
 say "starting k8ts server (data in $data_dir); Ctrl-C stops it"
-node dist/src/cli/main.js server "$@" &
+# The node flags of src/cli/node-flags.ts (main.js's #! line has them too).
+node --max-semi-space-size=32 dist/src/cli/main.js server "$@" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
 kc=(kubectl --kubeconfig "$data_dir/kubeconfig.yaml")

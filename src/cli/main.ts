@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-/** The `k8ts` command: one binary, many subcommands (as k3s). */
+#!/usr/bin/env -S node --max-semi-space-size=32
+/** The `k8ts` command: one binary, many subcommands (as k3s). The node flags: see node-flags.ts. */
 import 'reflect-metadata';
 import { UsageError } from './flags.js';
 import { serverCommand } from './commands/server.js';
