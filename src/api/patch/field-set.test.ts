@@ -40,3 +40,17 @@ test('key elements sort as upstream orders them (fields, keys, values, indices; 
   assert.deepEqual(Object.keys(s.toFieldsV1()['f:conditions'] as object), ['k:{"type":"A "}', 'k:{"type":"Initialized"}', 'k:{"type":"Ready"}']);
   assert.deepEqual(Object.keys(set(['i:10'], ['v:"b"'], ['k:{"a":1}'], ['f:z'], ['i:9']).toFieldsV1()), ['f:z', 'k:{"a":1}', 'v:"b"', 'i:9', 'i:10']);
 });
+
+test('equal sets encode to one frozen tree, and equal branches of different sets to one branch', () => {
+  const a = FieldSet.of(['f:spec', 'f:containers', 'k:{"name":"app"}', 'f:image'], ['f:spec', 'f:containers', 'k:{"name":"app"}'], ['f:status', 'f:podIP']);
+  const b = FieldSet.of(['f:status', 'f:podIP'], ['f:spec', 'f:containers', 'k:{"name":"app"}'], ['f:spec', 'f:containers', 'k:{"name":"app"}', 'f:image']);
+  const c = FieldSet.of(['f:spec', 'f:containers', 'k:{"name":"app"}', 'f:image'], ['f:spec', 'f:containers', 'k:{"name":"app"}'], ['f:status', 'f:hostIP']);
+  const ea = a.toFieldsV1();
+  assert.deepEqual(ea, { 'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:image': {} } } }, 'f:status': { 'f:podIP': {} } });
+  assert.equal(b.toFieldsV1(), ea);
+  assert.ok(Object.isFrozen(ea) && Object.isFrozen(ea['f:spec']));
+  const ec = c.toFieldsV1();
+  assert.notEqual(ec, ea);
+  assert.equal(ec['f:spec'], ea['f:spec']);
+  assert.equal(new FieldSet().toFieldsV1(), FieldSet.of(['f:x']).difference(FieldSet.of(['f:x'])).toFieldsV1());
+});

@@ -38,6 +38,8 @@ export class FieldSet {
   readonly children = new Map<PathElement, FieldSet>();
   /** This set's FieldsV1, once encoded. */
   #encoded: JsonObject | undefined;
+  /** …and with `".": {}`, as a member with children is encoded in its parent. */
+  #encodedWithSelf: JsonObject | undefined;
 
   static fromFieldsV1(fields: unknown): FieldSet {
     const set = new FieldSet();
@@ -55,12 +57,12 @@ export class FieldSet {
     if (path.length === 0) return;
     let node: FieldSet = this;
     for (const pe of path) {
-      node.#encoded = undefined;
+      node.#encoded = node.#encodedWithSelf = undefined;
       let next = node.children.get(pe);
       if (!next) { next = new FieldSet(); node.children.set(pe, next); }
       node = next;
     }
-    node.#encoded = undefined;
+    node.#encoded = node.#encodedWithSelf = undefined;
     node.member = true;
   }
 
@@ -175,27 +177,66 @@ export class FieldSet {
   }
 
   /**
-   * The FieldsV1 JSON object, children sorted as upstream sorts path elements. The result is
-   * shared by every encoding of this set (sets are values): read it, never change it.
+   * The FieldsV1 JSON object, children sorted as upstream sorts path elements. Encodings are
+   * hash-consed (see `intern`): frozen, and one object for equal trees and branches.
    */
   toFieldsV1(): JsonObject {
     if (this.#encoded) return this.#encoded;
-    const out: JsonObject = {};
+    let key = '';
+    const entries: [PathElement, JsonObject][] = [];
     for (const pe of sortPEs([...this.children.keys()])) {
       const c = this.children.get(pe)!;
       const inner = c.toFieldsV1();
-      const empty = isEmptyObject(inner);
-      if (empty && !c.member) continue; // nothing below is in the set
-      out[pe] = c.member && !empty ? { '.': {}, ...inner } : inner;
+      if (inner === emptyFields && !c.member) continue; // nothing below is in the set
+      const v = c.member && inner !== emptyFields ? c.#withSelf(inner) : inner;
+      entries.push([pe, v]);
+      key += `${pe}\u0000${idOf(v)}\u0000`;
     }
-    this.#encoded = out;
-    return out;
+    this.#encoded = entries.length === 0 ? emptyFields : intern(key, () => Object.fromEntries(entries));
+    return this.#encoded;
+  }
+
+  /** This node's children with `".": {}` first: how a member with children is encoded. */
+  #withSelf(inner: JsonObject): JsonObject {
+    return (this.#encodedWithSelf ??= intern(`.${idOf(inner)}`, () => ({ '.': {}, ...inner })));
   }
 }
 
-function isEmptyObject(o: JsonObject): boolean {
-  for (const _ in o) return false;
-  return true;
+/** The one `{}`: the encoding of an empty set, and of every leaf. */
+const emptyFields: JsonObject = Object.freeze({});
+
+/**
+ * Hash-consing of encoded trees: a tree is identified by its children's path elements and ids,
+ * so a lookup costs a short key per node rather than a serialisation of the subtree. Equal
+ * trees (every pod of one template has the same, the same branches of `f:containers`…) are then
+ * one frozen object, which the watch cache shares as it is (see SharedFieldSets) and the field
+ * manager's memo of decoded sets finds again. The table holds two generations of keys (a hit
+ * moves a key to the current one): trees no longer made are dropped, and stay valid where used.
+ */
+const treeIds = new WeakMap<JsonObject, number>([[emptyFields, 0]]);
+let nextTreeId = 1;
+const treesPerGeneration = 8192;
+let trees = new Map<string, JsonObject>();
+let olderTrees = new Map<string, JsonObject>();
+
+function idOf(tree: JsonObject): number {
+  return treeIds.get(tree)!;
+}
+
+function intern(key: string, make: () => JsonObject): JsonObject {
+  const known = trees.get(key);
+  if (known) return known;
+  let tree = olderTrees.get(key);
+  if (!tree) {
+    tree = Object.freeze(make());
+    treeIds.set(tree, nextTreeId++);
+  }
+  if (trees.size >= treesPerGeneration) {
+    olderTrees = trees;
+    trees = new Map();
+  }
+  trees.set(key, tree);
+  return tree;
 }
 
 /** A node with no children and no membership: the empty set, for the operations above. */

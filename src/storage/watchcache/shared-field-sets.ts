@@ -19,7 +19,8 @@
  * that already have it.
  *
  * Cost per decoded version: one JSON.stringify of each fieldsV1 (a hit), plus one per level down
- * a branch that is new.
+ * a branch that is new. Frozen trees are taken as shared already: the field manager's encodings
+ * are hash-consed (FieldSet.toFieldsV1), so what a write just computed costs nothing here.
  */
 export class SharedFieldSets {
   #current = new Map<string, object>();
@@ -37,22 +38,22 @@ export class SharedFieldSets {
     for (const entry of entries as unknown[]) {
       if (entry === null || typeof entry !== 'object' || Object.isFrozen(entry)) continue;
       const e = entry as { fieldsV1?: unknown };
-      if (isTree(e.fieldsV1)) e.fieldsV1 = this.#share(e.fieldsV1, 0);
+      if (isTree(e.fieldsV1) && !Object.isFrozen(e.fieldsV1)) e.fieldsV1 = this.#share(e.fieldsV1, 0);
     }
   }
 
   #share(tree: Tree, depth: number): Tree {
+    // Frozen: shared already (an encoding the field manager hash-consed, or a tree from here).
+    if (Object.isFrozen(tree)) return tree;
     if (isEmpty(tree)) return empty;
     const text = JSON.stringify(tree);
     const known = this.#lookup(text);
     if (known) return known;
-    if (!Object.isFrozen(tree)) {
-      for (const key in tree) {
-        const child = tree[key];
-        if (isTree(child)) tree[key] = depth < this.maxDepth ? this.#share(child, depth + 1) : freezeLeaves(child);
-      }
-      Object.freeze(tree);
+    for (const key in tree) {
+      const child = tree[key];
+      if (isTree(child)) tree[key] = depth < this.maxDepth ? this.#share(child, depth + 1) : freezeLeaves(child);
     }
+    Object.freeze(tree);
     this.#remember(text, tree);
     return tree;
   }
