@@ -9,7 +9,19 @@ import { isObject, type JsonObject, type JsonValue } from './json-value.js';
 export type PathElement = string;
 export type FieldPath = readonly PathElement[];
 
-export const fieldPE = (name: string): PathElement => `f:${name}`;
+/**
+ * `f:<name>`. The same few names recur in every object of a kind: each element is made once (a
+ * flat string whose hash is computed once, for the Maps of every set it goes into). Bounded.
+ */
+export function fieldPE(name: string): PathElement {
+  let pe = fieldPEs.get(name);
+  if (pe === undefined) {
+    if (fieldPEs.size >= 4096) fieldPEs.clear();
+    fieldPEs.set(name, (pe = `f:${name}`));
+  }
+  return pe;
+}
+const fieldPEs = new Map<string, PathElement>();
 export const indexPE = (i: number): PathElement => `i:${i}`;
 export const valuePE = (v: JsonValue): PathElement => `v:${canonicalJson(v)}`;
 /** A list-map key: fields sorted by name, as upstream serializes them. */

@@ -169,8 +169,11 @@ export interface Comparison { added: FieldSet; modified: FieldSet; removed: Fiel
 /** Which fields were added, modified or removed going from `lhs` to `rhs`. */
 export function compareValues(lhs: JsonValue | undefined, rhs: JsonValue | undefined, meta: PatchMeta): Comparison {
   const c: Comparison = { added: new FieldSet(), modified: new FieldSet(), removed: new FieldSet() };
-  const walk = (l: JsonValue | undefined, r: JsonValue | undefined, m: PatchMeta, path: PathElement[], parent?: PatchMeta): void => {
-    if (l === undefined && r === undefined) return;
+  // The path to the node being compared: one array, pushed and popped (insert copies what it keeps).
+  const path: PathElement[] = [];
+  const walk = (l: JsonValue | undefined, r: JsonValue | undefined, m: PatchMeta, parent?: PatchMeta): void => {
+    // One value on both sides (a part the write kept as it was): nothing below differs.
+    if (l === r) return;
     const lk = l === undefined ? undefined : nodeKind(l, m);
     const rk = r === undefined ? undefined : nodeKind(r, m);
     const kind = lk ?? rk!;
@@ -184,15 +187,30 @@ export function compareValues(lhs: JsonValue | undefined, rhs: JsonValue | undef
     if (kind === 'object') {
       const lo = (l ?? {}) as JsonObject;
       const ro = (r ?? {}) as JsonObject;
-      for (const k of Object.keys(lo)) walk(lo[k], Object.prototype.hasOwnProperty.call(ro, k) ? ro[k] : undefined, childMeta(m, k), [...path, fieldPE(k)], m);
-      for (const k of Object.keys(ro)) if (!Object.prototype.hasOwnProperty.call(lo, k)) walk(undefined, ro[k], childMeta(m, k), [...path, fieldPE(k)], m);
+      for (const k of Object.keys(lo)) {
+        path.push(fieldPE(k));
+        walk(lo[k], Object.prototype.hasOwnProperty.call(ro, k) ? ro[k] : undefined, childMeta(m, k), m);
+        path.pop();
+      }
+      for (const k of Object.keys(ro)) {
+        if (Object.prototype.hasOwnProperty.call(lo, k)) continue;
+        path.push(fieldPE(k));
+        walk(undefined, ro[k], childMeta(m, k), m);
+        path.pop();
+      }
     } else {
       const ll = (l ?? []) as JsonValue[];
       const rl = (r ?? []) as JsonValue[];
       const li = indexList(ll, m, path, false);
       const ri = indexList(rl, m, path, false);
-      for (const pe of li.pes) walk(li.byPE.get(pe), ri.byPE.get(pe), m.items(), [...path, pe]);
-      for (const pe of ri.pes) if (!li.byPE.has(pe)) walk(undefined, ri.byPE.get(pe), m.items(), [...path, pe]);
+      const items = m.items();
+      for (const pe of li.pes) { path.push(pe); walk(li.byPE.get(pe), ri.byPE.get(pe), items); path.pop(); }
+      for (const pe of ri.pes) {
+        if (li.byPE.has(pe)) continue;
+        path.push(pe);
+        walk(undefined, ri.byPE.get(pe), items);
+        path.pop();
+      }
     }
     // The node itself is added/removed too, except where the built-in types always serialize it
     // (structs held by value, required fields): there is always an empty value to compare with,
@@ -205,7 +223,7 @@ export function compareValues(lhs: JsonValue | undefined, rhs: JsonValue | undef
       else if (r === undefined) c.removed.insert(path);
     }
   };
-  walk(lhs, rhs, meta, []);
+  walk(lhs, rhs, meta);
   return c;
 }
 

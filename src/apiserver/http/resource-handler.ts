@@ -14,7 +14,7 @@ import { getScale, scaleMutation } from '../registry/scale.js';
 import type { RequestInfo } from './request-info.js';
 import { type MediaType, negotiateObject, parseAccept } from './negotiate.js';
 import { contentTypeOf, decodeObjectBody, parseJson, readBody, type ProtobufDecoder } from './body.js';
-import { sendJson, sendJsonList, warningHeaders } from './respond.js';
+import { sendJson, sendJsonList, sendJsonText, warningHeaders } from './respond.js';
 import { type IncludeObject, partialObjectMetadata, toTable } from './table.js';
 
 export type PatchKind = 'json' | 'merge' | 'strategic' | 'apply';
@@ -75,6 +75,12 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
     if (forgetScheduled) return;
     forgetScheduled = true;
     setImmediate(() => { serialized = new WeakMap(); forgetScheduled = false; });
+  };
+  /** JSON of a (shared) object: a write's answer is the object its watch events carry. */
+  const jsonOf = (object: object): string => {
+    let json = serialized.get(object);
+    if (json === undefined) remember(object, (json = JSON.stringify(object)));
+    return json;
   };
 
   /** An Upgrade request for a resource path: only streaming subresources take one. */
@@ -270,11 +276,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
         else if (view.view === 'PartialObjectMetadata') object = partialObjectMetadata(e.object, view.metaVersion);
       }
       // Objects of watch events are shared by all watchers: serialize each once.
-      let json = typeof object === 'object' && object !== null ? serialized.get(object) : undefined;
-      if (json === undefined) {
-        json = JSON.stringify(object);
-        if (view.view === 'Object' && typeof object === 'object' && object !== null) remember(object, json);
-      }
+      const json = view.view === 'Object' && typeof object === 'object' && object !== null ? jsonOf(object) : JSON.stringify(object);
       res.write(`{"type":${JSON.stringify(e.type)},"object":${json}}\n`);
     };
     try {
@@ -314,7 +316,7 @@ export function resourceHandler(deps: ResourceHandlerDeps) {
       return sendJson(res, code, table, headers);
     }
     if (view.view === 'PartialObjectMetadata' && obj.kind === def.kind) return sendJson(res, code, partialObjectMetadata(obj, view.metaVersion), headers);
-    return sendJson(res, code, obj, headers);
+    return sendJsonText(res, code, jsonOf(obj), headers);
   }
 }
 

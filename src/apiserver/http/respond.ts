@@ -2,7 +2,11 @@ import type { ServerResponse } from 'node:http';
 import type { Status } from '../../api/types.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, headers: Record<string, string | string[]> = {}, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, code, JSON.stringify(body), headers, contentType);
+}
+
+/** sendJson with the body's JSON text at hand. */
+export function sendJsonText(res: ServerResponse, code: number, text: string, headers: Record<string, string | string[]> = {}, contentType = 'application/json'): void {
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
