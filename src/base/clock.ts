@@ -17,8 +17,16 @@ export class FakeClock implements Clock {
 
 /** RFC 3339 with seconds precision, as Kubernetes writes metav1.Time. */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // Every write stamps the time; within a second it is the same text.
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
+let lastSecond = NaN;
+let lastText = '';
 
 /** RFC 3339 with microseconds, as Kubernetes writes metav1.MicroTime (Leases, events.k8s.io). */
 export function rfc3339Micro(ms: number): string {

@@ -65,6 +65,8 @@ function deepFreeze<T>(v: T): T {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+const none: readonly string[] = [];
+
 /** The informer machinery without its loop, so that tests and the factory can drive it. */
 export interface InformerInternals<T extends KubeObject> extends Informer<T> {
   run(signal: AbortSignal): Promise<void>;
@@ -89,8 +91,9 @@ export function createInformer<T extends KubeObject>(res: ResourceDefinition<T>,
   const synced = deferred<void>();
   let isSynced = false;
 
-  function call(what: string, fn: () => void): void {
-    try { fn(); } catch (err) { log.error('event handler failed', { event: what, err }); }
+  // Handlers are called without a closure per call: informers run them for every event.
+  function failed(what: string, err: unknown): void {
+    log.error('event handler failed', { event: what, err });
   }
 
   function index(key: Key, obj: T | undefined, old: T | undefined): void {
@@ -105,8 +108,11 @@ export function createInformer<T extends KubeObject>(res: ResourceDefinition<T>,
       if (m && m.size === 0) byNamespace.delete(ns);
     }
     for (const idx of indexes.values()) {
-      if (old) for (const v of idx.fn(old)) { const s = idx.values.get(v); s?.delete(key); if (s?.size === 0) idx.values.delete(v); }
-      if (obj) for (const v of idx.fn(obj)) { let s = idx.values.get(v); if (!s) idx.values.set(v, (s = new Set())); s.add(key); }
+      const before = old ? idx.fn(old) : none;
+      const after = obj ? idx.fn(obj) : none;
+      if (before.length === after.length && before.every((v, i) => v === after[i])) continue; // most updates
+      for (const v of before) { const s = idx.values.get(v); s?.delete(key); if (s?.size === 0) idx.values.delete(v); }
+      for (const v of after) { let s = idx.values.get(v); if (!s) idx.values.set(v, (s = new Set())); s.add(key); }
     }
   }
 
@@ -116,8 +122,11 @@ export function createInformer<T extends KubeObject>(res: ResourceDefinition<T>,
     const old = items.get(key);
     items.set(key, obj);
     index(key, obj, old);
-    if (old) for (const h of updateHandlers) call('update', () => h(old, obj));
-    else for (const h of addHandlers) call('add', () => h(obj));
+    if (old) {
+      for (const h of updateHandlers) try { h(old, obj); } catch (err) { failed('update', err); }
+    } else {
+      for (const h of addHandlers) try { h(obj); } catch (err) { failed('add', err); }
+    }
   }
 
   function remove(obj: T, finalStateUnknown: boolean): void {
@@ -126,7 +135,8 @@ export function createInformer<T extends KubeObject>(res: ResourceDefinition<T>,
     items.delete(key);
     if (old) index(key, undefined, old);
     const last = deepFreeze(finalStateUnknown ? old ?? obj : obj);
-    for (const h of deleteHandlers) call('delete', () => h(last, { finalStateUnknown }));
+    const info = { finalStateUnknown };
+    for (const h of deleteHandlers) try { h(last, info); } catch (err) { failed('delete', err); }
   }
 
   const informer: InformerInternals<T> = {
@@ -180,7 +190,7 @@ export function createInformer<T extends KubeObject>(res: ResourceDefinition<T>,
       else put(obj);
     },
     resync() {
-      for (const obj of [...items.values()]) for (const h of updateHandlers) call('resync', () => h(obj, obj));
+      for (const obj of [...items.values()]) for (const h of updateHandlers) try { h(obj, obj); } catch (err) { failed('resync', err); }
     },
     async run(signal) {
       const resyncing = opts.resyncMs ? resyncLoop(opts.resyncMs, signal) : undefined;

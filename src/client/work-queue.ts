@@ -97,7 +97,10 @@ export function workQueue(opts: WorkQueueOptions = {}): WorkQueue {
   let head = 0;
   const dirty = new Set<Key>();
   const processing = new Set<Key>();
-  const waiters: ((k: Key | undefined) => void)[] = [];
+  // Workers waiting in get(), oldest first. Each signal gets one abort listener for all of its
+  // waiters, added once: not one listener added and removed per item a worker takes.
+  const waiters: { resolve: (k: Key | undefined) => void; signal?: AbortSignal }[] = [];
+  const watchedSignals = new WeakSet<AbortSignal>();
   const delayed = new Map<Key, number>();
   const stop = new AbortController();
   let shuttingDown = false;
@@ -108,7 +111,7 @@ export function workQueue(opts: WorkQueueOptions = {}): WorkQueue {
 
   function push(key: Key): void {
     const w = waiters.shift();
-    if (w) { dirty.delete(key); processing.add(key); w(key); return; }
+    if (w) { dirty.delete(key); processing.add(key); w.resolve(key); return; }
     queue.push(key);
   }
 
@@ -165,14 +168,14 @@ export function workQueue(opts: WorkQueueOptions = {}): WorkQueue {
         return Promise.resolve(key);
       }
       return new Promise((resolve) => {
-        const waiter = (k: Key | undefined) => { signal?.removeEventListener('abort', onAbort); resolve(k); };
-        const onAbort = () => {
-          const i = waiters.indexOf(waiter);
-          if (i >= 0) waiters.splice(i, 1);
-          resolve(undefined);
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        waiters.push(waiter);
+        waiters.push({ resolve, signal });
+        if (!signal || watchedSignals.has(signal)) return;
+        watchedSignals.add(signal);
+        signal.addEventListener('abort', () => {
+          for (let i = waiters.length - 1; i >= 0; i--) {
+            if (waiters[i]!.signal === signal) waiters.splice(i, 1)[0]!.resolve(undefined);
+          }
+        }, { once: true });
       });
     },
     done(key) {
@@ -185,7 +188,7 @@ export function workQueue(opts: WorkQueueOptions = {}): WorkQueue {
       if (!shuttingDown) {
         shuttingDown = true;
         stop.abort();
-        for (const w of waiters.splice(0)) w(undefined);
+        for (const w of waiters.splice(0)) w.resolve(undefined);
       }
       await timerLoop;
       if (processing.size > 0) await new Promise<void>((resolve) => { idle = resolve; });
