@@ -199,7 +199,9 @@ export class RestStorage {
 
   async create(def: ResourceDefinition, namespace: string, input: KubeObject, ctx: RequestContext): Promise<KubeObject> {
     const { clock } = this.deps;
-    const obj = structuredClone(input);
+    // The caller keeps its object (the write hands ours to the watch cache). Request bodies are
+    // JSON values: a JSON copy, several times faster than structuredClone.
+    const obj = cloneObject(input);
     obj.apiVersion = apiVersionOf(def.group, def.version);
     obj.kind = def.kind;
     obj.metadata ??= {};
@@ -259,7 +261,7 @@ export class RestStorage {
       if (current && precondition && precondition !== current.metadata.resourceVersion) {
         throw conflict(this.#q(def, name));
       }
-      const next = structuredClone(input);
+      const next = cloneObject(input);
       next.metadata ??= {};
       next.metadata.name = name;
       this.#checkNamespace(def, namespace, next);
