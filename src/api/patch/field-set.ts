@@ -49,9 +49,9 @@ export class FieldSet {
   member = false;
   readonly children = new Map<PathElement, FieldSet>();
   /** This set's FieldsV1, once encoded. */
-  #encoded: JsonObject | undefined;
+  #encoded: Interned | undefined;
   /** …and with `".": {}`, as a member with children is encoded in its parent. */
-  #encodedWithSelf: JsonObject | undefined;
+  #encodedWithSelf: Interned | undefined;
 
   static fromFieldsV1(fields: unknown): FieldSet {
     const set = new FieldSet();
@@ -193,62 +193,96 @@ export class FieldSet {
    * hash-consed (see `intern`): frozen, and one object for equal trees and branches.
    */
   toFieldsV1(): JsonObject {
+    return this.#encode().tree;
+  }
+
+  #encode(): Interned {
     if (this.#encoded) return this.#encoded;
-    let key = '';
+    const pairs: number[] = [];
     const entries: [PathElement, JsonObject][] = [];
     for (const pe of sortPEs([...this.children.keys()])) {
       const c = this.children.get(pe)!;
-      const inner = c.toFieldsV1();
-      if (inner === emptyFields && !c.member) continue; // nothing below is in the set
-      const v = c.member && inner !== emptyFields ? c.#withSelf(inner) : inner;
-      entries.push([pe, v]);
-      key += `${pe}\u0000${idOf(v)}\u0000`;
+      const inner = c.#encode();
+      if (inner === emptyInterned && !c.member) continue; // nothing below is in the set
+      const v = c.member && inner !== emptyInterned ? c.#withSelf(inner) : inner;
+      entries.push([pe, v.tree]);
+      pairs.push(peId(pe), v.id);
     }
-    this.#encoded = entries.length === 0 ? emptyFields : intern(key, () => Object.fromEntries(entries));
+    this.#encoded = entries.length === 0 ? emptyInterned : intern(pairs, () => Object.fromEntries(entries));
     return this.#encoded;
   }
 
   /** This node's children with `".": {}` first: how a member with children is encoded. */
-  #withSelf(inner: JsonObject): JsonObject {
-    return (this.#encodedWithSelf ??= intern(`.${idOf(inner)}`, () => ({ '.': {}, ...inner })));
+  #withSelf(inner: Interned): Interned {
+    return (this.#encodedWithSelf ??= intern([selfPE, inner.id], () => ({ '.': {}, ...inner.tree })));
   }
 }
-
-/** The one `{}`: the encoding of an empty set, and of every leaf. */
-const emptyFields: JsonObject = Object.freeze({});
 
 /**
- * Hash-consing of encoded trees: a tree is identified by its children's path elements and ids,
- * so a lookup costs a short key per node rather than a serialisation of the subtree. Equal
- * trees (every pod of one template has the same, the same branches of `f:containers`…) are then
- * one frozen object, which the watch cache shares as it is (see SharedFieldSets) and the field
- * manager's memo of decoded sets finds again. The table holds two generations of keys (a hit
- * moves a key to the current one): trees no longer made are dropped, and stay valid where used.
+ * Hash-consing of encoded trees: a tree is identified by the ids of its children's path elements
+ * and of the children's trees, so a lookup costs a few integers per node rather than a
+ * serialisation of the subtree. Equal trees (every pod of one template has the same, the same
+ * branches of `f:containers`…) are then one frozen object, which the watch cache shares as it is
+ * (see SharedFieldSets) and the field manager's memo of decoded sets finds again. The table
+ * holds two generations (a hit moves a tree to the current one): trees no longer made are
+ * dropped, and stay valid where used. Ids are never reused.
  */
-const treeIds = new WeakMap<JsonObject, number>([[emptyFields, 0]]);
+interface Interned { tree: JsonObject; id: number; pairs: readonly number[] }
+
+/** The one `{}`: the encoding of an empty set, and of every leaf. */
+const emptyInterned: Interned = { tree: Object.freeze({}), id: 0, pairs: [] };
 let nextTreeId = 1;
 const treesPerGeneration = 8192;
-let trees = new Map<string, JsonObject>();
-let olderTrees = new Map<string, JsonObject>();
+let trees = new Map<number, Interned[]>();
+let olderTrees = new Map<number, Interned[]>();
+let treeCount = 0;
 
-function idOf(tree: JsonObject): number {
-  return treeIds.get(tree)!;
+/** Path elements by id (a list item's key is often one object's alone: bounded, ids not reused). */
+const peIds = new Map<PathElement, number>();
+let nextPeId = 1;
+const selfPE = 0; // `.`
+
+function peId(pe: PathElement): number {
+  let id = peIds.get(pe);
+  if (id === undefined) {
+    if (peIds.size >= 65536) peIds.clear();
+    peIds.set(pe, (id = nextPeId++));
+  }
+  return id;
 }
 
-function intern(key: string, make: () => JsonObject): JsonObject {
-  const known = trees.get(key);
+function hashPairs(pairs: readonly number[]): number {
+  let h = pairs.length;
+  for (const x of pairs) h = Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
+  return h;
+}
+
+function samePairs(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function find(table: Map<number, Interned[]>, hash: number, pairs: readonly number[]): Interned | undefined {
+  const bucket = table.get(hash);
+  if (bucket) for (const t of bucket) if (samePairs(t.pairs, pairs)) return t;
+  return undefined;
+}
+
+function intern(pairs: number[], make: () => JsonObject): Interned {
+  const hash = hashPairs(pairs);
+  const known = find(trees, hash, pairs);
   if (known) return known;
-  let tree = olderTrees.get(key);
-  if (!tree) {
-    tree = Object.freeze(make());
-    treeIds.set(tree, nextTreeId++);
-  }
-  if (trees.size >= treesPerGeneration) {
+  const interned = find(olderTrees, hash, pairs) ?? { tree: Object.freeze(make()), id: nextTreeId++, pairs };
+  if (treeCount >= treesPerGeneration) {
     olderTrees = trees;
     trees = new Map();
+    treeCount = 0;
   }
-  trees.set(key, tree);
-  return tree;
+  const bucket = trees.get(hash);
+  if (bucket) bucket.push(interned); else trees.set(hash, [interned]);
+  treeCount++;
+  return interned;
 }
 
 /** A node with no children and no membership: the empty set, for the operations above. */
