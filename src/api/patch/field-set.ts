@@ -254,7 +254,7 @@ function peId(pe: PathElement): number {
 function hashPairs(pairs: readonly number[]): number {
   let h = pairs.length;
   for (const x of pairs) h = Math.imul(h ^ x, 0x9e3779b1) ^ (h >>> 15);
-  return h;
+  return h & 0x3fffffff; // a small integer: a Map key V8 hashes without boxing
 }
 
 function samePairs(a: readonly number[], b: readonly number[]): boolean {
