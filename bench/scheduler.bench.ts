@@ -58,7 +58,7 @@ function benchPod(ns: string, i: number, schedulerName?: string): Kube<Pod> {
 async function createAll(client: Client, ns: string, n: number, schedulerName?: string, concurrency = 64): Promise<void> {
   let i = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (i < n) await client.create(pods, benchPod(ns, i++, schedulerName) as never);
+    while (i < n) await client.create(pods, benchPod(ns, i++, schedulerName) as never, { readOnlyResult: true });
   }));
 }
 

@@ -33,8 +33,9 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
   });
   const nsOf = (def: ResourceDefinition, ns: string | undefined) => (def.scope === 'Namespaced' ? ns ?? '' : '');
   const asT = <T>(o: unknown) => o as T;
-  // Write answers are the watch cache's shared, read-only objects: callers get their own copy.
-  const own = <T>(o: unknown) => cloneObject(o) as T;
+  // Write answers are the watch cache's shared, frozen objects: callers get their own copy,
+  // unless they said they only read it.
+  const own = <T>(o: unknown, opts?: WriteOptions) => (opts?.readOnlyResult ? o : cloneObject(o)) as T;
   const resolve = deps.resolve ?? ((d: ResourceDefinition) => d);
 
   return {
@@ -50,23 +51,23 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
     },
     create: async (res, obj, opts) => {
       const def = resolve(res as ResourceDefinition);
-      return own(await rest.create(def, nsOf(def, obj.metadata.namespace), obj, ctxOf(opts)));
+      return own(await rest.create(def, nsOf(def, obj.metadata.namespace), obj, ctxOf(opts)), opts);
     },
     update: async (res, obj, opts) => {
       const def = resolve(res as ResourceDefinition);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { createIfMissing: def.allowCreateOnUpdate === true });
-      return own(r.object);
+      return own(r.object, opts);
     },
     updateStatus: async (res, obj, opts) => {
       const def = resolve(res as ResourceDefinition);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource: 'status' });
-      return own(r.object);
+      return own(r.object, opts);
     },
     updateSubresource: async (res, obj, subresource, opts) => {
       const def = resolve(res as ResourceDefinition);
       if (subresource === 'finalize' && !(def.group === '' && def.plural === 'namespaces')) throw new Error(`${def.plural} has no finalize subresource`);
       const r = await rest.update(def, nsOf(def, obj.metadata.namespace), obj.metadata.name!, obj, ctxOf(opts), { subresource });
-      return own(r.object);
+      return own(r.object, opts);
     },
     patch: async (res, namespace, name, type: PatchType, patch, opts?: PatchOptions) => {
       const def = resolve(res as ResourceDefinition);
@@ -76,7 +77,7 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       const r = await rest.guaranteedUpdate(def, nsOf(def, namespace), name, ctx,
         (current) => deps.patch(type, def, current, body, { ...ctx, force: opts?.force === true }),
         { subresource: sub, createIfMissing: type === 'apply' && !sub, operation: type === 'apply' ? 'Apply' : 'Update' });
-      return own(r.object);
+      return own(r.object, opts);
     },
     delete: async (res, namespace, name, opts?: DeleteOptions) => {
       const def = resolve(res as ResourceDefinition);

@@ -111,7 +111,7 @@ export function eventRecorder(opts: EventRecorderOptions): EventRecorder {
         // the Event expired: start a new one
       }
     }
-    const created = await client.create(events, ev);
+    const created = await client.create(events, ev, { readOnlyResult: true });
     observed.set(key, { count: created.count ?? 1, firstTimestamp: created.firstTimestamp ?? '', name: created.metadata.name ?? '', namespace: ns });
   }
 

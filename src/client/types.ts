@@ -28,6 +28,11 @@ export interface WriteOptions {
   fieldManager?: string;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   signal?: AbortSignal;
+  /**
+   * The caller only reads the answer (or ignores it): the in-process client may then hand out
+   * the server's shared, frozen object instead of a copy. Not sent over HTTP.
+   */
+  readOnlyResult?: boolean;
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

@@ -141,7 +141,7 @@ export function simulate(deps: SimulateDeps, opts: SimulateOptions): Simulation 
     // The cached pod is frozen and clients may fill in metadata: send a copy. Without managedFields,
     // which an update keeps as they are (a kubelet does not send them either).
     const { managedFields: _kept, ...metadata } = p.metadata;
-    await client.updateStatus(pods, { ...p, metadata: structuredClone(metadata), status } as PodObject, { signal, fieldManager: 'kubelet' });
+    await client.updateStatus(pods, { ...p, metadata: structuredClone(metadata), status } as PodObject, { signal, fieldManager: 'kubelet', readOnlyResult: true });
   }
 
   async function sync(key: Key, signal: AbortSignal): Promise<void> {

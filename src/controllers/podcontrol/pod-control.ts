@@ -15,6 +15,7 @@ type Owner = { res: Pick<ResourceDefinition, 'group' | 'version' | 'kind'>; obj:
  * upstream records (SuccessfulCreate/FailedCreate, SuccessfulDelete/FailedDelete).
  */
 export interface PodControl {
+  /** Creates a pod from the template; answers the created pod, read-only (frozen in-process). */
   createPod(namespace: string, template: PodTemplateSpec | undefined, owner: Owner, ref: OwnerReference, signal: AbortSignal,
     edit?: (pod: PodObject) => void): Promise<PodObject>;
   deletePod(namespace: string, name: string, owner: Owner, signal: AbortSignal): Promise<void>;
@@ -34,7 +35,7 @@ export function podControl(client: Client, recorder: EventRecorder): PodControl 
         throw new Error('unable to create pods, no labels');
       }
       try {
-        const created = await client.create(pods, pod, { signal });
+        const created = await client.create(pods, pod, { signal, readOnlyResult: true });
         recorder.event(owner.res, owner.obj, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         return created;
       } catch (err) {
