@@ -30,7 +30,8 @@ export function cloneObject<T>(obj: T): T {
   return out as T;
 }
 
-function cloneMetadata(m: JsonValue | undefined): JsonValue {
+/** cloneObject's copy of `metadata`: deep, sharing frozen fieldsV1 trees. */
+export function cloneMetadata(m: JsonValue | undefined): JsonValue {
   if (!isObject(m)) return cloneJson(m) as JsonValue;
   const out: JsonObject = {};
   for (const k of Object.keys(m)) {

@@ -13,7 +13,7 @@ import type { Store } from '../../storage/store.js';
 import { CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, type KeyValue } from '../../storage/store.js';
 import type { RequestContext } from '../context.js';
 import type { AdmissionAttributes, AdmissionChain } from './admission.js';
-import { cloneJson, cloneObject, equalAsJson } from '../../api/patch/json-value.js';
+import { cloneJson, cloneMetadata, cloneObject, equalAsJson, type JsonValue } from '../../api/patch/json-value.js';
 import { type ObjectCodec, fromStorage, toStorage } from './codec.js';
 import type { CacheEvent, ObjectCache } from './object-cache.js';
 import type { ObjectValidator } from './validation.js';
@@ -526,7 +526,9 @@ export class RestStorage {
     if (subresource === 'status') {
       // /status writes change only the status (and managedFields); everything else is kept.
       const status = fieldsOf(next).status;
-      const kept = cloneObject({ ...current, status: undefined });
+      // Everything but metadata and status is the current object's (read-only, often frozen and
+      // shared): nothing below changes it, and the new version shares it as it is.
+      const kept = { ...current, metadata: cloneMetadata(current.metadata as unknown as JsonValue) } as unknown as KubeObject;
       const km = fieldsOf(kept);
       if (status === undefined) delete km.status; else km.status = status;
       kept.metadata.managedFields = nm.managedFields;
