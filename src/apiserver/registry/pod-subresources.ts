@@ -6,7 +6,7 @@ import { badRequest, conflict, statusError, tooManyRequests } from '../../api/er
 import { labelSelectorMatches } from '../../api/selectors/index.js';
 import type { Clock } from '../../base/clock.js';
 import { rfc3339 } from '../../base/clock.js';
-import { cloneObject } from '../../api/patch/json-value.js';
+import { cloneMetadata, cloneObject, type JsonValue } from '../../api/patch/json-value.js';
 import type { RequestContext } from '../context.js';
 import type { RestStorage } from './rest-storage.js';
 
@@ -21,18 +21,19 @@ export async function bindPod(rest: RestStorage, pods: ResourceDefinition, clock
   if (binding.target.kind && binding.target.kind !== 'Node') throw badRequest(`Binding "${name}" is invalid: target.kind: Unsupported value: "${binding.target.kind}"`);
   const q = { resource: 'pods/binding', name };
   await rest.guaranteedUpdate(pods, namespace, name, ctx, (current) => {
-    const pod = cloneObject(current) as unknown as Pod & KubeObject;
-    if (pod.metadata.deletionTimestamp) throw conflict(q, `pod ${name} is being deleted, cannot be assigned to a host`);
-    if (pod.spec?.nodeName) throw conflict(q, `pod ${name} is already assigned to node "${pod.spec.nodeName}"`);
-    if (binding.metadata?.uid && binding.metadata.uid !== pod.metadata.uid) throw conflict(q, 'the UID in the precondition does not match');
-    (pod.spec as { nodeName?: string }).nodeName = node;
+    const cur = current as unknown as Pod & KubeObject;
+    if (cur.metadata.deletionTimestamp) throw conflict(q, `pod ${name} is being deleted, cannot be assigned to a host`);
+    if (cur.spec?.nodeName) throw conflict(q, `pod ${name} is already assigned to node "${cur.spec.nodeName}"`);
+    if (binding.metadata?.uid && binding.metadata.uid !== cur.metadata.uid) throw conflict(q, 'the UID in the precondition does not match');
+    // New objects along the paths that change; the rest (containers, volumes…) is the current
+    // pod's own, read-only and shared by the new version.
+    const metadata = cloneMetadata(cur.metadata as unknown as JsonValue) as unknown as KubeObject['metadata'];
     for (const [k, v] of Object.entries(binding.metadata?.annotations ?? {})) {
-      pod.metadata.annotations = { ...pod.metadata.annotations, [k]: v };
+      metadata.annotations = { ...metadata.annotations, [k]: v };
     }
-    const status = ((pod as { status?: Pod['status'] }).status ??= {}) as { conditions?: PodCondition[] };
     const scheduled: PodCondition = { type: 'PodScheduled', status: 'True', lastProbeTime: null as unknown as string, lastTransitionTime: rfc3339(clock.now()) };
-    status.conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
-    return pod;
+    const conditions = [...(cur.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled];
+    return { ...cur, metadata, spec: { ...cur.spec!, nodeName: node }, status: { ...cur.status, conditions } } as unknown as KubeObject;
   }, { subresource: 'binding' });
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
 }
