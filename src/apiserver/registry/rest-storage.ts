@@ -261,7 +261,11 @@ export class RestStorage {
       if (current && precondition && precondition !== current.metadata.resourceVersion) {
         throw conflict(this.#q(def, name));
       }
-      const next = cloneObject(input);
+      // A /status write takes only metadata and status from the body (#prepareUpdate keeps the
+      // rest of the current object): only those are copied.
+      const next = opts.subresource === 'status'
+        ? { ...input, metadata: cloneMetadata(input.metadata as unknown as JsonValue), status: cloneJson(fieldsOf(input).status) } as unknown as KubeObject
+        : cloneObject(input);
       next.metadata ??= {};
       next.metadata.name = name;
       this.#checkNamespace(def, namespace, next);
