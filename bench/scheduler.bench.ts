@@ -26,21 +26,36 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 /**
  * With BENCH_CPU_PROFILE=<file>, the end-to-end rounds alone are profiled (node:inspector) and
  * the .cpuprofile written there: startup and node registration stay out of the picture.
+ * BENCH_HEAP_PROFILE=<file> writes a sampled allocation profile (.heapprofile) of the same.
  */
 async function profiled<T>(fn: () => Promise<T>): Promise<T> {
   const file = process.env.BENCH_CPU_PROFILE;
-  if (!file) return fn();
+  const heapFile = process.env.BENCH_HEAP_PROFILE;
+  if (!file && !heapFile) return fn();
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
   session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
+  if (file) {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  if (heapFile) {
+    // Where the allocations (garbage included) come from: the scavenger's work.
+    await session.post('HeapProfiler.enable');
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as never);
+  }
   try {
     return await fn();
   } finally {
-    const { profile } = await session.post('Profiler.stop');
-    await writeFile(file, JSON.stringify(profile));
+    if (file) {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(file, JSON.stringify(profile));
+    }
+    if (heapFile) {
+      const { profile } = await session.post('HeapProfiler.stopSampling');
+      await writeFile(heapFile, JSON.stringify(profile));
+    }
     session.disconnect();
   }
 }

@@ -45,9 +45,20 @@ export function canonicalJson(v: JsonValue): string {
  * when the result equals it), so that an owner whose fields a write does not touch keeps the very
  * same set, and its encoding is reused. Only `clone()` gives a copy that may be changed again.
  */
+/** The children of every leaf (never changed: setChild replaces it first). */
+const noChildren = new Map<PathElement, never>();
+
 export class FieldSet {
   member = false;
-  readonly children = new Map<PathElement, FieldSet>();
+  // Most nodes are leaves: they share one empty map until a child is added.
+  #children: Map<PathElement, FieldSet> = noChildren;
+  get children(): ReadonlyMap<PathElement, FieldSet> { return this.#children; }
+
+  /** Adds a child (sets being built only: sets are values once made). */
+  setChild(pe: PathElement, child: FieldSet): void {
+    if (this.#children === noChildren) this.#children = new Map();
+    this.#children.set(pe, child);
+  }
   /** This set's FieldsV1, once encoded. */
   #encoded: Interned | undefined;
   /** …and with `".": {}`, as a member with children is encoded in its parent. */
@@ -71,7 +82,7 @@ export class FieldSet {
     for (const pe of path) {
       node.#encoded = node.#encodedWithSelf = undefined;
       let next = node.children.get(pe);
-      if (!next) { next = new FieldSet(); node.children.set(pe, next); }
+      if (!next) { next = new FieldSet(); node.setChild(pe, next); }
       node = next;
     }
     node.#encoded = node.#encodedWithSelf = undefined;
@@ -95,7 +106,7 @@ export class FieldSet {
   clone(): FieldSet {
     const s = new FieldSet();
     s.member = this.member;
-    for (const [pe, c] of this.children) s.children.set(pe, c.clone());
+    for (const [pe, c] of this.children) s.setChild(pe, c.clone());
     return s;
   }
 
@@ -139,7 +150,7 @@ export class FieldSet {
       const oc = other.children.get(pe);
       if (!oc) continue;
       const i = c.intersection(oc);
-      if (i.member || i.children.size > 0) s.children.set(pe, i);
+      if (i.member || i.children.size > 0) s.setChild(pe, i);
     }
     return s;
   }
@@ -166,9 +177,9 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       const oc = other.children.get(pe);
       if (!oc) continue;
-      if (oc.member) { s.children.set(pe, c); continue; }
+      if (oc.member) { s.setChild(pe, c); continue; }
       const r = c.restrictTo(oc);
-      if (r.children.size > 0) s.children.set(pe, r);
+      if (r.children.size > 0) s.setChild(pe, r);
     }
     return s;
   }
@@ -198,18 +209,29 @@ export class FieldSet {
 
   #encode(): Interned {
     if (this.#encoded) return this.#encoded;
+    const pes = sortPEs([...this.#children.keys()]);
     const pairs: number[] = [];
-    const entries: [PathElement, JsonObject][] = [];
-    for (const pe of sortPEs([...this.children.keys()])) {
-      const c = this.children.get(pe)!;
-      const inner = c.#encode();
-      if (inner === emptyInterned && !c.member) continue; // nothing below is in the set
-      const v = c.member && inner !== emptyInterned ? c.#withSelf(inner) : inner;
-      entries.push([pe, v.tree]);
-      pairs.push(peId(pe), v.id);
+    for (const pe of pes) {
+      const v = this.#encodedChild(pe);
+      if (v) pairs.push(peId(pe), v.id);
     }
-    this.#encoded = entries.length === 0 ? emptyInterned : intern(pairs, () => Object.fromEntries(entries));
+    this.#encoded = pairs.length === 0 ? emptyInterned : intern(pairs, () => {
+      const out: JsonObject = {};
+      for (const pe of pes) {
+        const v = this.#encodedChild(pe);
+        if (v) out[pe] = v.tree;
+      }
+      return out;
+    });
     return this.#encoded;
+  }
+
+  /** How child `pe` appears in this node's encoding; undefined when nothing below is in the set. */
+  #encodedChild(pe: PathElement): Interned | undefined {
+    const c = this.#children.get(pe)!;
+    const inner = c.#encode();
+    if (inner === emptyInterned) return c.member ? inner : undefined;
+    return c.member ? c.#withSelf(inner) : inner;
   }
 
   /** This node's children with `".": {}` first: how a member with children is encoded. */
@@ -293,7 +315,7 @@ function isBare(s: FieldSet): boolean {
 function build(member: boolean, children: readonly [PathElement, FieldSet][]): FieldSet {
   const s = new FieldSet();
   s.member = member;
-  for (const [pe, c] of children) s.children.set(pe, c);
+  for (const [pe, c] of children) s.setChild(pe, c);
   return s;
 }
 
@@ -306,7 +328,7 @@ function readInto(set: FieldSet, obj: JsonObject): void {
     if (child.children.size === 0) child.member = true;
     const existing = set.children.get(k);
     if (existing) mergeInto(existing, child);
-    else set.children.set(k, child);
+    else set.setChild(k, child);
   }
 }
 
@@ -315,7 +337,7 @@ function mergeInto(into: FieldSet, other: FieldSet): void {
   for (const [pe, c] of other.children) {
     const mine = into.children.get(pe);
     if (mine) mergeInto(mine, c);
-    else into.children.set(pe, c.clone());
+    else into.setChild(pe, c.clone());
   }
 }
 
