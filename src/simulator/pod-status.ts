@@ -31,8 +31,16 @@ function containerId(pod: Pod, name: string): string {
   return `kwok://${hash(`${pod.metadata?.uid ?? ''}/${name}`)}`;
 }
 
+/** By image: every pod of a template has the same ones (bounded). */
+const imageIds = new Map<string, string>();
+
 function imageId(image: string): string {
-  return `kwok://sha256:${hash(image)}`;
+  let id = imageIds.get(image);
+  if (id === undefined) {
+    if (imageIds.size >= 1024) imageIds.clear();
+    imageIds.set(image, (id = `kwok://sha256:${hash(image)}`));
+  }
+  return id;
 }
 
 /** The status a kubelet reports for a pod whose containers all started and are ready. */
