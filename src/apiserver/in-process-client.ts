@@ -1,6 +1,5 @@
 import type { ResourceDefinition } from '../api/resource.js';
-import type { KubeList, Status, WatchEvent } from '../api/types.js';
-import { StatusError } from '../api/errors.js';
+import type { KubeList, WatchEvent } from '../api/types.js';
 import { cloneObject } from '../api/patch/json-value.js';
 import type { Client, DeleteOptions, ListOptions, PatchOptions, PatchType, WatchOptions, WriteOptions } from '../client/types.js';
 import { type RequestContext, type UserInfo, systemUser } from './context.js';
@@ -92,11 +91,12 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
     },
     watch: (res, opts: WatchOptions, signal) => {
       const def = resolve(res as ResourceDefinition);
-      const events = rest.watch(def, nsOf(def, opts.namespace), {
+      // An expired resourceVersion throws the 410 StatusError, as the REST client does.
+      return rest.watch(def, nsOf(def, opts.namespace), {
         selection: parseSelection(def, opts.labelSelector, opts.fieldSelector),
         resourceVersion: opts.resourceVersion, allowWatchBookmarks: opts.allowWatchBookmarks, sendInitialEvents: opts.sendInitialEvents,
-      }, signal);
-      return throwErrors(events) as AsyncIterable<WatchEvent<never>>;
+        throwErrors: true,
+      }, signal) as AsyncIterable<WatchEvent<never>>;
     },
     createSubresource: async (res, namespace, name, subresource, body, opts) => {
       const def = resolve(res as ResourceDefinition);
@@ -105,12 +105,4 @@ export function inProcessClient(deps: InProcessClientDeps): Client {
       return asT(await handler(def, nsOf(def, namespace), name, body, ctxOf(opts)));
     },
   };
-}
-
-/** An ERROR event becomes a thrown StatusError, as the REST client does it. */
-async function* throwErrors(events: AsyncIterable<WatchEvent>): AsyncGenerator<WatchEvent> {
-  for await (const e of events) {
-    if (e.type === 'ERROR') throw new StatusError(e.object as unknown as Status);
-    yield e;
-  }
 }

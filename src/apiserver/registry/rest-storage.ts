@@ -37,6 +37,8 @@ export interface WatchParams {
   sendInitialEvents?: boolean;
   /** Ms between bookmarks. */
   bookmarkInterval?: number;
+  /** Throw the 410 StatusError instead of yielding it as an ERROR event (in-process clients). */
+  throwErrors?: boolean;
 }
 
 export interface DeleteParams {
@@ -167,7 +169,9 @@ export class RestStorage {
       }
     } catch (err) {
       if (err instanceof CompactedError) {
-        yield { type: 'ERROR', object: gone(`too old resource version: ${err.requested} (${err.compacted})`).status as unknown as KubeObject };
+        const expired = gone(`too old resource version: ${err.requested} (${err.compacted})`);
+        if (p.throwErrors) throw expired;
+        yield { type: 'ERROR', object: expired.status as unknown as KubeObject };
         return;
       }
       throw err;
