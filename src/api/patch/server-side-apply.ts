@@ -7,6 +7,7 @@
  */
 import { StatusError, statusError } from '../errors.js';
 import type { StatusCause } from '../types.js';
+import { rfc3339 as secondsRfc3339 } from '../../base/index.js';
 import { FieldSet, fieldPE, pathToString, type FieldPath } from './field-set.js';
 import { cloneJson, isObject, jsonEqual, type JsonObject, type JsonValue } from './json-value.js';
 import type { PatchMeta } from './patch-meta.js';
@@ -89,8 +90,8 @@ function describeManager(o: Owner): string {
 }
 
 function rfc3339(now: Date | string): string {
-  const d = typeof now === 'string' ? new Date(now) : now;
-  return Number.isNaN(d.getTime()) ? String(now) : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const ms = (typeof now === 'string' ? new Date(now) : now).getTime();
+  return Number.isNaN(ms) ? String(now) : secondsRfc3339(ms);
 }
 
 /**
