@@ -39,7 +39,6 @@ function ok(r: { code: number; stdout: string; stderr: string }, what: string): 
   return r.stdout;
 }
 
-
 async function json<T = { items: { metadata: { name: string }; spec?: { nodeName?: string }; status?: { phase?: string } }[] }>(args: string[]): Promise<T> {
   return JSON.parse(ok(await k([...args, '-o', 'json']), args.join(' '))) as T;
 }

@@ -33,7 +33,6 @@ async function clientFor(kubeconfig: string): Promise<Client> {
   return restClient({ ...await restConfigFromKubeconfig(kubeconfig), timeoutMs: 5000 });
 }
 
-
 async function holderOf(c: Client, name: string): Promise<string> {
   const lease = await c.get(leases, 'kube-system', name) as Kube<Lease>;
   return lease.spec?.holderIdentity ?? '';

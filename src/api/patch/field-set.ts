@@ -37,6 +37,9 @@ export function canonicalJson(v: JsonValue): string {
   return JSON.stringify(v);
 }
 
+/** The children of every leaf (never changed: setChild replaces it first). */
+const noChildren = new Map<PathElement, never>();
+
 /**
  * A trie of path elements; `member` says the path ending here is in the set.
  *
@@ -45,9 +48,6 @@ export function canonicalJson(v: JsonValue): string {
  * when the result equals it), so that an owner whose fields a write does not touch keeps the very
  * same set, and its encoding is reused. Only `clone()` gives a copy that may be changed again.
  */
-/** The children of every leaf (never changed: setChild replaces it first). */
-const noChildren = new Map<PathElement, never>();
-
 export class FieldSet {
   member = false;
   // Most nodes are leaves: they share one empty map until a child is added.

@@ -536,7 +536,8 @@ export class RestStorage {
       const status = fieldsOf(next).status;
       // Everything but metadata and status is the current object's (read-only, often frozen and
       // shared): nothing below changes it, and the new version shares it as it is.
-      const kept = { ...current, metadata: cloneMetadata(current.metadata as unknown as JsonValue) } as unknown as KubeObject;
+      const metadata = cloneMetadata({ ...current.metadata, managedFields: undefined } as unknown as JsonValue);
+      const kept = { ...current, metadata } as unknown as KubeObject;
       const km = fieldsOf(kept);
       if (status === undefined) delete km.status; else km.status = status;
       kept.metadata.managedFields = nm.managedFields;

@@ -20,7 +20,8 @@
  *
  * Cost per decoded version: one JSON.stringify of each fieldsV1 (a hit), plus one per level down
  * a branch that is new. Frozen trees are taken as shared already: the field manager's encodings
- * are hash-consed (FieldSet.toFieldsV1), so what a write just computed costs nothing here.
+ * are hash-consed (FieldSet.toFieldsV1), so what a write just computed costs nothing here; this
+ * table is for trees parsed from storage (a restart, a relist, etcd) or sent by clients.
  */
 export class SharedFieldSets {
   #current = new Map<string, object>();
@@ -38,7 +39,7 @@ export class SharedFieldSets {
     for (const entry of entries as unknown[]) {
       if (entry === null || typeof entry !== 'object' || Object.isFrozen(entry)) continue;
       const e = entry as { fieldsV1?: unknown };
-      if (isTree(e.fieldsV1) && !Object.isFrozen(e.fieldsV1)) e.fieldsV1 = this.#share(e.fieldsV1, 0);
+      if (isTree(e.fieldsV1)) e.fieldsV1 = this.#share(e.fieldsV1, 0);
     }
   }
 
