@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { startEtcd, freePort } from '../../test/fixtures/etcd.js';
 import { EtcdStore } from './etcd/etcd-store.js';
 import { openStore } from './open-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
+import { WorkerSqliteStore } from './sqlite/worker-store.js';
 
 describe('openStore', () => {
   it('empty endpoint: SQLite at <dataDir>/state.db, resumed on reopen', async () => {
@@ -14,7 +14,7 @@ describe('openStore', () => {
     try {
       const dataDir = join(dir, 'data');
       const store = await openStore('', dataDir);
-      assert.ok(store instanceof SqliteStore);
+      assert.ok(store instanceof WorkerSqliteStore);
       const kv = await store.create('/x', new Uint8Array([1]));
       await store.close();
       assert.ok(existsSync(join(dataDir, 'state.db')));

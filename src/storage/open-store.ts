@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from './store.js';
-import { openSqliteStore } from './sqlite/sqlite-store.js';
+import { openSqliteStoreInWorker } from './sqlite/worker-store.js';
 
 /**
  * The datastore a server runs on, from its `--datastore-endpoint`: empty → the embedded SQLite
@@ -12,7 +12,7 @@ export async function openStore(endpoint: string, dataDir: string): Promise<Stor
   const trimmed = endpoint.trim();
   if (trimmed === '') {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    return openSqliteStore({ path: join(dataDir, 'state.db') });
+    return openSqliteStoreInWorker({ path: join(dataDir, 'state.db') });
   }
   if (/^https?:\/\//i.test(trimmed)) {
     // Loaded only when asked for: the etcd client (gRPC) costs ~150 ms and ~25 MiB at startup.

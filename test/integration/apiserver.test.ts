@@ -133,7 +133,8 @@ test('serviceaccounts/token issues a JWT the server accepts (kubectl create toke
 
 test('pods/binding assigns the node and the PodScheduled condition past the field manager, as upstream', async () => {
   const { pods } = await import('../../src/api/resources/index.js');
-  await server.client.create(pods, { metadata: { name: 'bind-me', namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'x' }] } }, { fieldManager: 'kubectl-run' });
+  // A scheduler name nobody serves: the server's own scheduler would race the test's binding.
+  await server.client.create(pods, { metadata: { name: 'bind-me', namespace: 'default' }, spec: { schedulerName: 'test-binds-it', containers: [{ name: 'c', image: 'x' }] } }, { fieldManager: 'kubectl-run' });
   await server.client.createSubresource(pods, 'default', 'bind-me', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { kind: 'Node', name: 'n1' } }, { fieldManager: 'kube-scheduler' });
   const p = await server.client.get(pods, 'default', 'bind-me');
   assert.equal(p.spec?.nodeName, 'n1');

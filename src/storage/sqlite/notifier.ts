@@ -8,6 +8,7 @@ import type { StoreEvent } from '../store.js';
  */
 export class Notifier {
   readonly #subs = new Set<Subscription>();
+  readonly #listeners = new Set<(events: readonly StoreEvent[]) => void>();
 
   subscribe(prefix: string, maxQueued: number): Subscription {
     const sub = new Subscription(prefix, maxQueued, () => this.#subs.delete(sub));
@@ -15,7 +16,14 @@ export class Notifier {
     return sub;
   }
 
+  /** Calls `fn` with every published batch, synchronously (returns the unsubscribe). */
+  listen(fn: (events: readonly StoreEvent[]) => void): () => void {
+    this.#listeners.add(fn);
+    return () => { this.#listeners.delete(fn); };
+  }
+
   publish(events: readonly StoreEvent[]): void {
+    for (const fn of this.#listeners) fn(events);
     for (const sub of this.#subs) sub.push(events);
   }
 

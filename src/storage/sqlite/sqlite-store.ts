@@ -6,6 +6,7 @@ import {
 import { prefixEnd } from '../key-range.js';
 import { openDatabase, type Database as Db, type SqliteDriverName, type Statement } from './driver.js';
 import { Notifier } from './notifier.js';
+import { followLog, type LogSource } from './follow-log.js';
 import { prepareDatabase, type Synchronous } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -65,8 +66,8 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 export class SqliteStore implements Store {
   readonly #db: Db;
   readonly #notifier = new Notifier();
-  readonly #pageSize: number;
-  readonly #maxQueued: number;
+  /** What watches read (see followLog). */
+  readonly #source: LogSource;
   #revision: number;
   #compacted: number;
   #closed = false;
@@ -90,8 +91,13 @@ export class SqliteStore implements Store {
   };
 
   constructor(options: SqliteStoreOptions) {
-    this.#pageSize = options.replayPageSize ?? 1000;
-    this.#maxQueued = options.maxQueuedEvents ?? 10_000;
+    this.#source = {
+      replay: (prefix, pos, limit) => this.replay(prefix, pos, limit),
+      notifier: this.#notifier,
+      pageSize: options.replayPageSize ?? 1000,
+      maxQueued: options.maxQueuedEvents ?? 10_000,
+      assertOpen: () => this.#assertOpen(),
+    };
     try {
       // A short busy timeout: the file is held exclusively, so waiting for a lock never helps.
       this.#db = openDatabase(options.path, { busyTimeoutMs: 100, ...(options.driver ? { driver: options.driver } : {}) });
@@ -222,7 +228,25 @@ export class SqliteStore implements Store {
   }
 
   watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncIterable<StoreEvent> {
-    return this.#watch(prefix, fromRevision, signal);
+    return followLog(this.#source, prefix, fromRevision, signal);
+  }
+
+  /**
+   * Events under `prefix` after revision `pos` (at most `limit`), read from the table; what a
+   * watch replays before it follows the live events.
+   */
+  replay(prefix: string, pos: number, limit: number): StoreEvent[] {
+    this.#assertOpen();
+    if (pos < this.#compacted - 1) throw new CompactedError(pos, this.#compacted);
+    return this.#stmt.replay.all({ pos, lo: prefix, hi: prefixEnd(prefix) ?? null, prefix, limit }).map(toEvent);
+  }
+
+  /**
+   * Calls `fn` with the events of every commit as it is published, before the writes in it are
+   * acknowledged (for a store hosted in a worker: see worker-store.ts). Returns the unsubscribe.
+   */
+  onCommit(fn: (events: readonly StoreEvent[]) => void): () => void {
+    return this.#notifier.listen(fn);
   }
 
   async close(): Promise<void> {
@@ -242,52 +266,6 @@ export class SqliteStore implements Store {
 
   /** Live watchers (for tests and metrics). */
   watcherCount(): number { return this.#notifier.size; }
-
-  /**
-   * Replays the table after `fromRevision`, then follows the notifier. The switch is exact: the
-   * read that finds no more rows and the subscription happen in the same synchronous step, so the
-   * first live event is the first write after the last replayed row. A watcher that falls behind
-   * (queue overflow) switches back to the table from its last delivered revision.
-   */
-  async *#watch(prefix: string, fromRevision: number, signal: AbortSignal): AsyncGenerator<StoreEvent> {
-    this.#assertOpen();
-    let pos = fromRevision;
-    const lo = prefix;
-    const hi = prefixEnd(prefix) ?? null;
-    while (!signal.aborted) {
-      this.#assertOpen();
-      if (pos < this.#compacted - 1) throw new CompactedError(pos, this.#compacted);
-      const rows = this.#stmt.replay.all({ pos, lo, hi, prefix, limit: this.#pageSize });
-      const sub = rows.length < this.#pageSize ? this.#notifier.subscribe(prefix, this.#maxQueued) : undefined;
-      try {
-        for (const row of rows) {
-          if (signal.aborted) return;
-          yield toEvent(row);
-          pos = row.id;
-        }
-        if (!sub) continue;
-        for (;;) {
-          let delivery;
-          try {
-            delivery = await sub.next(signal);
-          } catch (err) {
-            if (signal.aborted) return;
-            throw err;
-          }
-          if ('overflowed' in delivery) break;
-          for (const ev of delivery.events) {
-            if (signal.aborted) return;
-            // The replay may already have read rows committed but not yet synced (published).
-            if (ev.revision <= pos) continue;
-            yield ev;
-            pos = ev.revision;
-          }
-        }
-      } finally {
-        sub?.close();
-      }
-    }
-  }
 
   /**
    * Group commit. Writes issued in the same event-loop turn are applied, in order, inside one

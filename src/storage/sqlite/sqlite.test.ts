@@ -10,6 +10,8 @@ import { collect, runStoreConformance } from '../conformance.test.js';
 import { CompactedError } from '../store.js';
 import { defaultSqliteDriver, openDatabase, sqliteDriverNames, sqliteDriverUnavailable, type SqliteDriverName } from './driver.js';
 import { openSqliteStore as openStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { openSqliteStoreInWorker } from './worker-store.js';
+import type { Store } from '../store.js';
 
 const enc = new TextEncoder();
 const text = (v: Uint8Array) => new TextDecoder().decode(v);
@@ -48,6 +50,65 @@ function sqliteSuite(driver: SqliteDriverName): void {
     return { store, cleanup: async () => { await store.close(); tmp.remove(); } };
   });
 
+  // The server's store: the same database on a worker thread (worker-store.ts).
+  runStoreConformance(`sqlite in a worker, file, small pages (${driver})`, async () => {
+    const tmp = tempDir();
+    const store = await openSqliteStoreInWorker({ path: join(tmp.dir, 'state.db'), replayPageSize: 7, maxQueuedEvents: 3, driver });
+    return { store, cleanup: async () => { await store.close(); tmp.remove(); } };
+  });
+
+  describe(`sqlite store in a worker (${driver})`, () => {
+    it('hands watchers the writer\'s own bytes, and the deleted value on a delete', async () => {
+      const tmp = tempDir();
+      const store = await openSqliteStoreInWorker({ path: join(tmp.dir, 'state.db'), driver });
+      try {
+        const value = Buffer.from('{"a":1}');
+        const watched = collect(store, '/own/', 0, (e) => e.length >= 3);
+        const a = await store.create('/own/a', value);
+        assert.equal(a.value, value);
+        const b = await store.update('/own/a', Buffer.from('{"a":2}'), a.modRevision);
+        const d = await store.delete('/own/a');
+        assert.equal(text(d.kv.value), '{"a":2}');
+        const [c, u, del] = await watched;
+        assert.equal(c!.kv.value, value, 'the very object written, not a copy');
+        assert.equal(text(u!.prev!.value), '{"a":1}');
+        assert.equal(u!.kv.modRevision, b.modRevision);
+        assert.equal(del!.type, 'delete');
+        assert.equal(text(del!.kv.value), '{"a":2}');
+        assert.equal(del!.revision, d.revision);
+      } finally {
+        await store.close();
+        tmp.remove();
+      }
+    });
+
+    it('refuses a file another store holds, with the reason', async () => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, 'state.db');
+      const first = await openSqliteStoreInWorker({ path, driver });
+      try {
+        await assert.rejects(openSqliteStoreInWorker({ path, driver }), (err: Error) => /another process|locked/.test(`${err.message} ${(err.cause as Error)?.message}`));
+        await first.create('/still/works', enc.encode('1'));
+      } finally {
+        await first.close();
+        tmp.remove();
+      }
+    });
+
+    it('fails writes after close instead of hanging', async () => {
+      const tmp = tempDir();
+      const store = await openSqliteStoreInWorker({ path: join(tmp.dir, 'state.db'), driver });
+      const pending = store.create('/closing/a', enc.encode('1'));
+      await store.close();
+      try {
+        assert.equal((await pending).key, '/closing/a', 'a write accepted before close is committed');
+        await assert.rejects(store.create('/closing/b', enc.encode('2')), /closed/);
+      } finally {
+        tmp.remove();
+      }
+    });
+  });
+
   describe(`sqlite store (${driver})`, () => {
     it('runs on the driver asked for', async () => {
       const store = openSqliteStore({ path: ':memory:' });
@@ -58,9 +119,12 @@ function sqliteSuite(driver: SqliteDriverName): void {
       }
     });
 
-    it('writes are acknowledged after their WAL sync, in order; watchers started meanwhile see each revision once', async () => {
+    for (const [where, open] of [
+      ['', async (path: string): Promise<Store> => openSqliteStore({ path, replayPageSize: 5 })],
+      [' (in a worker)', async (path: string): Promise<Store> => openSqliteStoreInWorker({ path, replayPageSize: 5, driver })],
+    ] as const) it(`writes are acknowledged after their WAL sync, in order; watchers started meanwhile see each revision once${where}`, async () => {
       const tmp = tempDir();
-      const store = openSqliteStore({ path: join(tmp.dir, 'state.db'), replayPageSize: 5 });
+      const store = await open(join(tmp.dir, 'state.db'));
       const ac = new AbortController();
       try {
         const acked: number[] = [];
