@@ -267,12 +267,12 @@ function sqliteSuite(driver: SqliteDriverName): void {
       }
     });
 
-    it('every acknowledged write survives kill -9 of the writing process', async () => {
+    for (const where of ['', 'worker'] as const) it(`every acknowledged write survives kill -9 of the writing process${where ? ' (store in a worker)' : ''}`, async () => {
       const tmp = tempDir();
       const path = join(tmp.dir, 'state.db');
       const here = fileURLToPath(import.meta.url);
       const writer = join(here, '..', `durability-writer${here.endsWith('.ts') ? '.ts' : '.js'}`);
-      const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), writer, path, driver], {
+      const child = spawn(process.execPath, [...process.execArgv.filter((a) => !a.startsWith('--test')), writer, path, driver, ...(where ? [where] : [])], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';

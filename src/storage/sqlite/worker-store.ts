@@ -18,7 +18,11 @@ import {
  * value object, which the apiserver's codec recognises).
  */
 export async function openSqliteStoreInWorker(options: SqliteStoreOptions): Promise<WorkerSqliteStore> {
-  const worker = new Worker(new URL('./store-worker.js', import.meta.url), { workerData: options });
+  const worker = new Worker(new URL('./store-worker.js', import.meta.url), {
+    workerData: options,
+    // The worker needs none of the process's node flags (some are refused in workers).
+    execArgv: [],
+  });
   const revision = await new Promise<number>((resolve, reject) => {
     const onError = (err: Error) => reject(new Error(`sqlite: opening ${options.path}`, { cause: err }));
     const onExit = (code: number) => reject(new Error(`sqlite: the store worker exited (${code}) while opening ${options.path}`));
@@ -63,7 +67,7 @@ export class WorkerSqliteStore implements Store {
       assertOpen: () => this.#assertOpen(),
     };
     worker.on('message', (m: FromWorker) => this.#receive(m));
-    worker.on('error', (err) => this.#fail(new Error('sqlite: the store worker failed', { cause: err })));
+    worker.on('error', (err) => this.#fail(new Error(`sqlite: the store worker failed: ${err.message}`, { cause: err })));
     worker.on('exit', (code) => { if (!this.#closed) this.#fail(new Error(`sqlite: the store worker exited (${code})`)); });
     // Only work in flight keeps the process alive (see #settled).
     worker.unref();
