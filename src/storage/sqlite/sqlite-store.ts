@@ -19,6 +19,11 @@ export interface SqliteStoreOptions {
    * loop does not stand still for every fsync.
    */
   synchronous?: Synchronous;
+  /**
+   * With 'full' on a file: fsync on libuv's thread pool (default), or inside the commit
+   * (false: SQLite's own FULL), for a store whose thread has nothing else to do meanwhile.
+   */
+  syncOnThreadPool?: boolean;
   /** Rows a replaying watch reads per step (default 1000). */
   replayPageSize?: number;
   /** Events a live watcher may have queued before it falls back to reading the table (default 10000). */
@@ -106,7 +111,7 @@ export class SqliteStore implements Store {
     }
     try {
       const wanted = options.synchronous ?? 'full';
-      const offLoop = wanted === 'full' && options.path !== ':memory:' && options.path !== '';
+      const offLoop = wanted === 'full' && options.path !== ':memory:' && options.path !== '' && options.syncOnThreadPool !== false;
       prepareDatabase(this.#db, offLoop ? 'normal' : wanted);
       if (offLoop) this.#walPath = `${options.path}-wal`;
     } catch (err) {

@@ -17,7 +17,7 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 let store: SqliteStore;
 try {
-  store = openSqliteStore(workerData as SqliteStoreOptions);
+  store = openSqliteStore({ syncOnThreadPool: false, ...workerData as SqliteStoreOptions });
 } catch (err) {
   // The opener reports it (with the reason): the thread just ends.
   post({ t: 'failed', error: toWireError(err) });
@@ -45,14 +45,19 @@ function write(op: WriteOp): Promise<unknown> {
     .finally(() => refs.delete(value));
 }
 
+/** Write batches not answered yet: a close answers after them (the close commits them). */
+const inFlight = new Set<Promise<void>>();
+
 /** Every write of one message goes into the same group commit (they are queued in one turn). */
 function writeAll(ops: WriteOp[]): void {
-  void Promise.allSettled(ops.map(write)).then((settled) => post({
+  const answered = Promise.allSettled(ops.map(write)).then((settled) => post({
     t: 'written',
     results: settled.map((s, i) => s.status === 'fulfilled'
       ? { id: ops[i]!.id, ok: true as const, value: s.value }
       : { id: ops[i]!.id, ok: false as const, error: toWireError(s.reason) }),
   }));
+  inFlight.add(answered);
+  void answered.finally(() => inFlight.delete(answered));
 }
 
 const wireList = (r: ListResult) => ({ ...r, kvs: r.kvs.map((kv) => toWireKv(kv, refOf)) });
@@ -66,7 +71,10 @@ async function query(op: QueryOp, args: unknown[]): Promise<unknown> {
     case 'list': return wireList(await store.list(args[0] as string, args[1] as never));
     case 'replay': return store.replay(args[0] as string, args[1] as number, args[2] as number).map(wireEvent);
     case 'compact': return store.compact(args[0] as number);
-    case 'close': return store.close();
+    case 'close':
+      await store.close();
+      await Promise.all(inFlight);
+      return undefined;
   }
 }
 
@@ -75,8 +83,7 @@ port.on('message', (m: ToWorker) => {
   query(m.op, m.args).then(
     (value) => {
       post({ t: 'answer', id: m.id, ok: true, value });
-      // The answers of the writes the close committed are posted first (they settle in microtasks).
-      if (m.op === 'close') setImmediate(() => port.close());
+      if (m.op === 'close') port.close();
     },
     (err: unknown) => post({ t: 'answer', id: m.id, ok: false, error: toWireError(err) }),
   );

@@ -117,6 +117,8 @@ export class WorkerSqliteStore implements Store {
       this.#closed = true;
       const closed = new Error('sqlite: store closed');
       this.#notifier.fail(closed);
+      // An unreferenced worker's end would not keep the process alive until terminate() settles.
+      this.#worker.ref();
       await this.#worker.terminate();
       // Nothing is left in flight after the worker's close; should anything be, it fails, not hangs.
       for (const p of [...this.#writes.values(), ...this.#queries.values()]) p.reject(closed);
@@ -217,7 +219,8 @@ export class WorkerSqliteStore implements Store {
   }
 
   #settled(): void {
-    if (this.#writes.size + this.#queries.size === 0) this.#worker.unref();
+    // Once closing, the worker stays referenced until terminate() has settled.
+    if (this.#writes.size + this.#queries.size === 0 && !this.#closed) this.#worker.unref();
   }
 
   /** The worker is gone: everything in flight fails, and every watcher ends (to resume elsewhere). */
