@@ -54,22 +54,29 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
   const token = config.token || await loadOrCreateToken(config.dataDir);
 
   log.info('opening datastore', { endpoint: config.datastoreEndpoint || join(config.dataDir, 'state.db') });
-  const store = await openStore(config.datastoreEndpoint, config.dataDir);
+  const loadPki = (shared: Store | undefined) => loadOrCreatePki(config.dataDir, {
+    token,
+    sharedStore: shared && pkiStoreOf(shared),
+    serving: {
+      nodeAddresses: [config.advertiseAddress, config.nodeIp].filter(Boolean),
+      hostname: hostname().toLowerCase(),
+      serviceIp: ipAt(parseCidr(config.serviceCidr), 1),
+      clusterDomain: config.clusterDomain,
+      extraSans: config.tlsSans,
+    },
+    clock,
+  });
+  // The embedded store (its worker takes ~40 ms to start) opens while the PKI is loaded or made;
+  // only with etcd does the PKI live in the store.
+  const opening = openStore(config.datastoreEndpoint, config.dataDir);
+  const [opened, loaded] = await Promise.allSettled([opening, config.datastoreEndpoint ? opening.then(loadPki) : loadPki(undefined)]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const store = opened.value;
   // What has started so far, stopped in reverse order if startup fails halfway.
   const undo: (() => Promise<void>)[] = [() => store.close()];
   try {
-    const pki = await loadOrCreatePki(config.dataDir, {
-      token,
-      sharedStore: config.datastoreEndpoint ? pkiStoreOf(store) : undefined,
-      serving: {
-        nodeAddresses: [config.advertiseAddress, config.nodeIp].filter(Boolean),
-        hostname: hostname().toLowerCase(),
-        serviceIp: ipAt(parseCidr(config.serviceCidr), 1),
-        clusterDomain: config.clusterDomain,
-        extraSans: config.tlsSans,
-      },
-      clock,
-    });
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const pki = loaded.value;
     // k3s keeps the full token (K10<CA hash>::server:<secret>) at server/token for agents to join with.
     const tokenFile = await writeJoinToken(config.dataDir, pki.ca.certPem, token);
     await writeAdminKubeconfig(config.kubeconfigPath, { port: config.port, caCertPem: pki.ca.certPem, admin: pki.admin });
