@@ -33,7 +33,8 @@ export async function startSimulatedCluster(nodeCount: number, opts: { namePrefi
   const start = (at?: { dataDir: string; port: number }) => startK8ts(['--disable-agent'], { nodeArgs: opts.nodeArgs ?? [], ...at });
   let server = await start();
   const client = restClient({ ...await restConfigFromKubeconfig(server.kubeconfig), timeoutMs: 60_000 });
-  const simulator = spawn(process.execPath, [...nodeFlags, mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount),
+  const simProf = process.env.BENCH_SIMULATOR_CPU_PROFILE_DIR;
+  const simulator = spawn(process.execPath, [...nodeFlags, ...(simProf ? ['--cpu-prof', `--cpu-prof-dir=${simProf}`] : []), mainJs, 'simulate', '--kubeconfig', server.kubeconfig, '--nodes', String(nodeCount),
     ...(opts.namePrefix ? ['--name-prefix', opts.namePrefix] : []), '--log-level', 'warn'], { stdio: 'ignore' });
   const stop = async () => {
     client.close();
