@@ -129,10 +129,12 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     await api.listen();
     const apiAbort = new AbortController();
     const apiRun = spawn(apiAbort.signal, log, 'apiserver', (s) => api.run(s));
+    undo.unshift(async () => { apiAbort.abort(); await apiRun; });
     // Controllers and the scheduler start on a bootstrapped cluster (kube-system exists for their Leases).
     await Promise.race([api.bootstrapped, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
     const compactAbort = new AbortController();
     const compactRun = spawn(compactAbort.signal, log, 'compactor', (s) => compactor({ store, clock, log: log.child({ component: 'compactor' }) }).run(s));
+    undo.unshift(async () => { compactAbort.abort(); await compactRun; });
     const controllersAbort = new AbortController();
     const controllersRun = config.disableControllerManager ? Promise.resolve() : spawn(controllersAbort.signal, log, 'controller-manager', (s) => controllerManager({
       client: api.client, clock, log,
@@ -152,6 +154,11 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       // A scheduler that loses its lease stops scheduling and campaigns again.
       while (!s.aborted) await elector.run(s, { onStartedLeading: (ls) => scheduler({ client: api.client, clock, log }).run(ls) });
     });
+    undo.unshift(async () => {
+      schedulerAbort.abort();
+      controllersAbort.abort();
+      await Promise.all([schedulerRun, controllersRun]);
+    });
     const agentAbort = new AbortController();
     let agentRun: Promise<void> = Promise.resolve();
     if (!config.disableAgent) {
@@ -166,6 +173,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
         ],
       });
       agentRun = spawn(agentAbort.signal, log, 'agent', (s) => agent.run(s));
+      undo.unshift(async () => { agentAbort.abort(); await agentRun; });
     }
     await waitReady(api, signal);
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });

@@ -22,7 +22,14 @@ export const serverCommand = {
     const config = serverConfig(values, detectNodeIp(), hostname().toLowerCase());
     const log = createLogger({ level: config.logLevel, format: config.logFormat });
     const stop = stopOnSignals(log, { watchdogMs: 30_000 });
-    const server = await startServer(config, { log, clock: systemClock }, stop);
+    let server;
+    try {
+      server = await startServer(config, { log, clock: systemClock }, stop);
+    } catch (err) {
+      // A signal while starting is a stop (what had started is stopped), not a failure.
+      if (stop.aborted) { log.info('stopped while starting'); return 0; }
+      throw err;
+    }
     await server.done;
     return 0;
   },
