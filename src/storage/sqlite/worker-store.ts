@@ -48,7 +48,10 @@ export class WorkerSqliteStore implements Store {
   readonly #source: LogSource;
   /** The newest revision published: every acknowledged write is at or below it. */
   #revision: number;
-  #closed = false;
+  /** Set once close() is called: no write is accepted after it. */
+  #closing: Promise<void> | undefined;
+  /** The worker has been terminated. */
+  #ended = false;
   #failure: Error | undefined;
   #nextId = 1;
   readonly #writes = new Map<number, PendingWrite>();
@@ -68,7 +71,8 @@ export class WorkerSqliteStore implements Store {
     };
     worker.on('message', (m: FromWorker) => this.#receive(m));
     worker.on('error', (err) => this.#fail(new Error(`sqlite: the store worker failed: ${err.message}`, { cause: err })));
-    worker.on('exit', (code) => { if (!this.#closed) this.#fail(new Error(`sqlite: the store worker exited (${code})`)); });
+    // Once closing, the worker ends on purpose (it may do so before close() has seen its answer).
+    worker.on('exit', (code) => { if (!this.#closing) this.#fail(new Error(`sqlite: the store worker exited (${code})`)); });
     // Only work in flight keeps the process alive (see #settled).
     worker.unref();
   }
@@ -108,13 +112,16 @@ export class WorkerSqliteStore implements Store {
     await this.#query('compact', [revision]);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<void> {
+    return this.#closing ??= this.#close();
+  }
+
+  async #close(): Promise<void> {
     this.#flush(); // writes already accepted are committed, not dropped
     try {
       if (!this.#failure) await this.#query('close', []);
     } finally {
-      this.#closed = true;
+      this.#ended = true;
       const closed = new Error('sqlite: store closed');
       this.#notifier.fail(closed);
       // An unreferenced worker's end would not keep the process alive until terminate() settles.
@@ -131,7 +138,7 @@ export class WorkerSqliteStore implements Store {
   watcherCount(): number { return this.#notifier.size; }
 
   #write<T>(op: Omit<WriteOp, 'id'>): Promise<T> {
-    if (this.#closed || this.#failure) return Promise.reject(this.#failure ?? new Error('sqlite: store is closed'));
+    if (this.#closing || this.#failure) return Promise.reject(this.#closing ? new Error('sqlite: store is closed') : this.#failure);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#writes.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(op.value ? { value: op.value } : {}) });
@@ -149,7 +156,7 @@ export class WorkerSqliteStore implements Store {
   }
 
   #query<T>(op: QueryOp, args: unknown[]): Promise<T> {
-    if (this.#closed || this.#failure) return Promise.reject(this.#failure ?? new Error('sqlite: store is closed'));
+    if (this.#ended || this.#failure) return Promise.reject(this.#failure ?? new Error('sqlite: store is closed'));
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
       this.#queries.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -220,7 +227,7 @@ export class WorkerSqliteStore implements Store {
 
   #settled(): void {
     // Once closing, the worker stays referenced until terminate() has settled.
-    if (this.#writes.size + this.#queries.size === 0 && !this.#closed) this.#worker.unref();
+    if (this.#writes.size + this.#queries.size === 0 && !this.#closing) this.#worker.unref();
   }
 
   /** The worker is gone: everything in flight fails, and every watcher ends (to resume elsewhere). */
@@ -236,6 +243,6 @@ export class WorkerSqliteStore implements Store {
 
   #assertOpen(): void {
     if (this.#failure) throw this.#failure;
-    if (this.#closed) throw new Error('sqlite: store is closed');
+    if (this.#closing) throw new Error('sqlite: store is closed');
   }
 }
