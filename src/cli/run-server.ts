@@ -16,8 +16,6 @@ import { secretsEncryption } from '../apiserver/encryption.js';
 import { createApiServer, type ApiServer } from '../apiserver/api-server.js';
 import { joinHandler } from '../apiserver/join.js';
 import { formatJoinToken, issueClientCertificate, issueServingCertificate, loadOrCreatePki, parseJoinToken, writeAdminKubeconfig, type PkiStore } from '../apiserver/pki/index.js';
-import { startAgent } from '../agent/index.js';
-import { kubeletServerComponent, nodeNetworkComponent } from '../agent/node-components.js';
 import { checkPrerequisites } from './prerequisites.js';
 import { createAuthenticator } from '../apiserver/authn/index.js';
 import { ipAt, parseCidr } from '../network/cidr.js';
@@ -163,6 +161,8 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     let agentRun: Promise<void> = Promise.resolve();
     if (!config.disableAgent) {
       const serving = await issueServingCertificate(pki.ca, { nodeAddresses: [config.nodeIp], hostname: config.nodeName }, { now: clock.now() });
+      // Loaded only for a server that runs a node (the CRI client's gRPC stack is ~1/3 of the import).
+      const [{ startAgent }, { kubeletServerComponent, nodeNetworkComponent }] = await Promise.all([import('../agent/index.js'), import('../agent/node-components.js')]);
       const agent = startAgent({
         client: api.client, dataDir: config.dataDir, nodeName: config.nodeName, nodeIp: config.nodeIp,
         containerRuntimeEndpoint: config.containerRuntimeEndpoint || undefined, registriesFile: config.registries,
