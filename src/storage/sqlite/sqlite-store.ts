@@ -5,6 +5,7 @@ import {
 } from '../store.js';
 import { prefixEnd } from '../key-range.js';
 import { openDatabase, type Database as Db, type SqliteDriverName, type Statement } from './driver.js';
+import { asBuffer } from './bytes.js';
 import { Notifier } from './notifier.js';
 import { followLog, type LogSource } from './follow-log.js';
 import { prepareDatabase, type Synchronous } from './schema.js';
@@ -438,12 +439,4 @@ function toEvent(row: EventRow): StoreEvent {
   if (row.created || row.prev_value === null) return { type: 'put', key: row.name, revision: row.id, kv };
   const prev: KeyValue = { key: row.name, value: row.prev_value, createRevision: row.prev_create_revision ?? row.create_revision, modRevision: row.prev_revision };
   return { type: 'put', key: row.name, revision: row.id, kv, prev };
-}
-
-/**
- * The value as a Buffer (what the driver binds), without a copy when it is one already: watchers
- * get the writer's own value object (the apiserver's codec recognises its own bytes by it).
- */
-function asBuffer(value: Uint8Array): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }

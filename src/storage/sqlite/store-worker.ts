@@ -7,8 +7,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { KeyValue, ListResult, StoreEvent } from '../store.js';
 import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { asBuffer } from './bytes.js';
 import {
-  asBuffer, toWireError, toWireKv,
+  toWireError, toWireKv,
   type FromWorker, type QueryOp, type ToWorker, type WireEvent, type WriteOp,
 } from './worker-protocol.js';
 

@@ -7,6 +7,7 @@ import {
   CompactedError, KeyExistsError, KeyNotFoundError, RevisionMismatchError,
   type KeyValue, type StoreEvent,
 } from '../store.js';
+import { asBuffer, ownBytes } from './bytes.js';
 
 export interface WriteOp { id: number; op: 'create' | 'update' | 'delete'; key: string; value?: Uint8Array; revision?: number }
 export type QueryOp = 'get' | 'list' | 'replay' | 'compact' | 'close';
@@ -27,19 +28,6 @@ export type FromWorker =
   | { t: 'written'; results: ({ id: number; ok: true; value: unknown } | { id: number; ok: false; error: WireError })[] }
   | { t: 'answer'; id: number; ok: true; value: unknown }
   | { t: 'answer'; id: number; ok: false; error: WireError };
-
-/**
- * Bytes to post: a view of a larger buffer (Node's small Buffers share an 8 KiB pool) would take
- * the whole buffer along, so such a view is copied first.
- */
-export function ownBytes(v: Uint8Array): Uint8Array {
-  return v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : new Uint8Array(v);
-}
-
-/** Received bytes as a Buffer (what the store's readers expect), without a copy. */
-export function asBuffer(v: Uint8Array): Buffer {
-  return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-}
 
 export function toWireKv(kv: KeyValue, refOf: (value: Uint8Array) => number | undefined): WireKv {
   const ref = refOf(kv.value);

@@ -3,8 +3,9 @@ import type { KeyValue, ListOptions, ListResult, Store, StoreEvent } from '../st
 import { followLog, type LogSource } from './follow-log.js';
 import { Notifier } from './notifier.js';
 import type { SqliteStoreOptions } from './sqlite-store.js';
+import { ownBytes } from './bytes.js';
 import {
-  fromWireError, fromWireKv, ownBytes,
+  fromWireError, fromWireKv,
   type FromWorker, type QueryOp, type ToWorker, type WireEvent, type WireKv, type WriteOp,
 } from './worker-protocol.js';
 
@@ -40,7 +41,7 @@ export async function openSqliteStoreInWorker(options: SqliteStoreOptions): Prom
 }
 
 interface Pending { resolve(v: unknown): void; reject(e: unknown): void }
-interface PendingWrite extends Pending { value?: Uint8Array }
+interface PendingWrite extends Pending { op: WriteOp['op']; value?: Uint8Array }
 
 export class WorkerSqliteStore implements Store {
   readonly #worker: Worker;
@@ -141,7 +142,7 @@ export class WorkerSqliteStore implements Store {
     if (this.#closing || this.#failure) return Promise.reject(this.#closing ? new Error('sqlite: store is closed') : this.#failure);
     const id = this.#nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.#writes.set(id, { resolve: resolve as (v: unknown) => void, reject, ...(op.value ? { value: op.value } : {}) });
+      this.#writes.set(id, { resolve: resolve as (v: unknown) => void, reject, op: op.op, ...(op.value ? { value: op.value } : {}) });
       this.#busy();
       this.#batch.push({ ...op, id, ...(op.value ? { value: ownBytes(op.value) } : {}) });
       if (this.#batch.length === 1) setImmediate(() => this.#flush());
@@ -186,7 +187,7 @@ export class WorkerSqliteStore implements Store {
         for (const r of m.results) {
           const w = this.#writes.get(r.id);
           if (!w) continue;
-          if (r.ok) w.resolve(this.#result(r.value));
+          if (r.ok) w.resolve(this.#result(w.op, r.value));
           else w.reject(fromWireError(r.error));
           this.#writes.delete(r.id);
         }
@@ -206,10 +207,11 @@ export class WorkerSqliteStore implements Store {
     }
   }
 
-  /** A write's answer: a KeyValue (create, update) or the deleted one with its revision. */
-  #result(value: unknown): unknown {
-    const v = value as WireKv | { kv: WireKv; revision: number };
-    return 'revision' in v && 'kv' in v ? { kv: this.#kv(v.kv), revision: v.revision } : this.#kv(v as WireKv);
+  /** A write's answer: the KeyValue written, or for a delete the deleted one and its revision. */
+  #result(op: WriteOp['op'], value: unknown): unknown {
+    if (op !== 'delete') return this.#kv(value as WireKv);
+    const d = value as { kv: WireKv; revision: number };
+    return { kv: this.#kv(d.kv), revision: d.revision };
   }
 
   #kv(w: WireKv): KeyValue {
