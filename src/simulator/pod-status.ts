@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { computePodQOS } from '../api/resources/core/pod-qos.js';
 import { rfc3339 } from '../base/clock.js';
+import { GenerationalMap } from '../base/generational-map.js';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -32,14 +33,11 @@ function containerId(pod: Pod, name: string): string {
 }
 
 /** By image: every pod of a template has the same ones (bounded). */
-const imageIds = new Map<string, string>();
+const imageIds = new GenerationalMap<string, string>(512);
 
 function imageId(image: string): string {
   let id = imageIds.get(image);
-  if (id === undefined) {
-    if (imageIds.size >= 1024) imageIds.clear();
-    imageIds.set(image, (id = `kwok://sha256:${hash(image)}`));
-  }
+  if (id === undefined) imageIds.set(image, (id = `kwok://sha256:${hash(image)}`));
   return id;
 }
 

@@ -3,6 +3,7 @@
  * path elements `f:<field>`, `k:{"name":"a"}` (list-map item by key), `v:<json>` (set element),
  * `i:<index>`; a node that is itself in the set and also has children carries `".": {}`.
  */
+import { GenerationalMap } from '../../base/generational-map.js';
 import { isObject, type JsonObject, type JsonValue } from './json-value.js';
 
 /** A path element in its serialized (FieldsV1) form, e.g. `f:spec` or `k:{"name":"a"}`. */
@@ -15,13 +16,10 @@ export type FieldPath = readonly PathElement[];
  */
 export function fieldPE(name: string): PathElement {
   let pe = fieldPEs.get(name);
-  if (pe === undefined) {
-    if (fieldPEs.size >= 4096) fieldPEs.clear();
-    fieldPEs.set(name, (pe = `f:${name}`));
-  }
+  if (pe === undefined) fieldPEs.set(name, (pe = `f:${name}`));
   return pe;
 }
-const fieldPEs = new Map<string, PathElement>();
+const fieldPEs = new GenerationalMap<string, PathElement>(2048);
 export const indexPE = (i: number): PathElement => `i:${i}`;
 export const valuePE = (v: JsonValue): PathElement => `v:${canonicalJson(v)}`;
 /** A list-map key: fields sorted by name, as upstream serializes them. */
@@ -246,30 +244,25 @@ export class FieldSet {
  * serialisation of the subtree. Equal trees (every pod of one template has the same, the same
  * branches of `f:containers`…) are then one frozen object, which the watch cache shares as it is
  * (see SharedFieldSets) and the field manager's memo of decoded sets finds again. The table
- * holds two generations (a hit moves a tree to the current one): trees no longer made are
- * dropped, and stay valid where used. Ids are never reused.
+ * holds two generations (GenerationalMap): trees no longer made are dropped, and stay valid where
+ * used. Ids are never reused.
  */
 interface Interned { tree: JsonObject; id: number; pairs: readonly number[] }
 
 /** The one `{}`: the encoding of an empty set, and of every leaf. */
 const emptyInterned: Interned = { tree: Object.freeze({}), id: 0, pairs: [] };
 let nextTreeId = 1;
-const treesPerGeneration = 8192;
-let trees = new Map<number, Interned[]>();
-let olderTrees = new Map<number, Interned[]>();
-let treeCount = 0;
+/** Trees by the hash of their pairs (a bucket per hash). */
+const trees = new GenerationalMap<number, Interned[]>(8192);
 
 /** Path elements by id (a list item's key is often one object's alone: bounded, ids not reused). */
-const peIds = new Map<PathElement, number>();
+const peIds = new GenerationalMap<PathElement, number>(32768);
 let nextPeId = 1;
 const selfPE = 0; // `.`
 
 function peId(pe: PathElement): number {
   let id = peIds.get(pe);
-  if (id === undefined) {
-    if (peIds.size >= 65536) peIds.clear();
-    peIds.set(pe, (id = nextPeId++));
-  }
+  if (id === undefined) peIds.set(pe, (id = nextPeId++));
   return id;
 }
 
@@ -285,25 +278,12 @@ function samePairs(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-function find(table: Map<number, Interned[]>, hash: number, pairs: readonly number[]): Interned | undefined {
-  const bucket = table.get(hash);
-  if (bucket) for (const t of bucket) if (samePairs(t.pairs, pairs)) return t;
-  return undefined;
-}
-
 function intern(pairs: number[], make: () => JsonObject): Interned {
   const hash = hashPairs(pairs);
-  const known = find(trees, hash, pairs);
-  if (known) return known;
-  const interned = find(olderTrees, hash, pairs) ?? { tree: Object.freeze(make()), id: nextTreeId++, pairs };
-  if (treeCount >= treesPerGeneration) {
-    olderTrees = trees;
-    trees = new Map();
-    treeCount = 0;
-  }
   const bucket = trees.get(hash);
+  if (bucket) for (const t of bucket) if (samePairs(t.pairs, pairs)) return t;
+  const interned: Interned = { tree: Object.freeze(make()), id: nextTreeId++, pairs };
   if (bucket) bucket.push(interned); else trees.set(hash, [interned]);
-  treeCount++;
   return interned;
 }
 

@@ -7,7 +7,7 @@
  */
 import { StatusError, statusError } from '../errors.js';
 import type { StatusCause } from '../types.js';
-import { rfc3339 as secondsRfc3339 } from '../../base/index.js';
+import { GenerationalMap, rfc3339 as secondsRfc3339 } from '../../base/index.js';
 import { FieldSet, fieldPE, pathToString, type FieldPath } from './field-set.js';
 import { cloneJson, isObject, jsonEqual, type JsonObject, type JsonValue } from './json-value.js';
 import type { PatchMeta } from './patch-meta.js';
@@ -101,24 +101,16 @@ function rfc3339(now: Date | string): string {
  * write leaves alone costs neither a decode nor (FieldSet memoises it) an encode. Frozen trees
  * cannot change under the key; anything else is decoded afresh.
  *
- * Bounded, in two generations (a hit moves the entry to the current one): the shapes many objects
- * share stay, while a tree one object alone has (a pod's IP in its kubelet's set) leaves. Keeping
- * a set for every cached tree instead cost ~9 KB per pod (tries of Maps): 90 MB at 10,000 pods.
+ * Bounded, in two generations (GenerationalMap): the shapes many objects share stay, while a
+ * tree one object alone has (a pod's IP in its kubelet's set) leaves. Keeping a set for every
+ * cached tree instead cost ~9 KB per pod (tries of Maps): 90 MB at 10,000 pods.
  */
-const decodedSetsPerGeneration = 512;
-let decodedSets = new Map<object, FieldSet>();
-let olderDecodedSets = new Map<object, FieldSet>();
+const decodedSets = new GenerationalMap<object, FieldSet>(512);
 
 function decodeFields(fields: unknown): FieldSet {
   if (!isObject(fields) || !Object.isFrozen(fields)) return FieldSet.fromFieldsV1(fields);
   let set = decodedSets.get(fields);
-  if (set) return set;
-  set = olderDecodedSets.get(fields) ?? FieldSet.fromFieldsV1(fields);
-  if (decodedSets.size >= decodedSetsPerGeneration) {
-    olderDecodedSets = decodedSets;
-    decodedSets = new Map();
-  }
-  decodedSets.set(fields, set);
+  if (!set) decodedSets.set(fields, (set = FieldSet.fromFieldsV1(fields)));
   return set;
 }
 

@@ -1,3 +1,5 @@
+import { GenerationalMap } from '../../base/generational-map.js';
+
 /**
  * One copy of each distinct `metadata.managedFields[].fieldsV1` tree, and of each distinct
  * subtree of those, among the watch cache's objects.
@@ -12,9 +14,8 @@
  * The shared trees are frozen, so a writer breaking the read-only rule fails loudly instead of
  * changing the fields of other objects.
  *
- * Trees are keyed by their JSON text in two generations: a hit moves the entry into the current
- * one, and when the current one is full the previous one is dropped, so shapes still in use stay
- * while shapes met once (a pod's own volume name) leave after two generations. The table never
+ * Trees are keyed by their JSON text in two generations (GenerationalMap): shapes still in use
+ * stay while shapes met once (a pod's own volume name) leave after two generations. The table never
  * holds more than 2 × `generationSize` keys; a shape dropped from it stays shared by the objects
  * that already have it.
  *
@@ -24,13 +25,14 @@
  * table is for trees parsed from storage (a restart, a relist, etcd) or sent by clients.
  */
 export class SharedFieldSets {
-  #current = new Map<string, object>();
-  #previous = new Map<string, object>();
+  readonly #trees: GenerationalMap<string, Tree>;
 
-  constructor(private readonly generationSize = 8192, private readonly maxDepth = 4) {}
+  constructor(generationSize = 8192, private readonly maxDepth = 4) {
+    this.#trees = new GenerationalMap(generationSize);
+  }
 
   /** Keys in the table (both generations). */
-  get size(): number { return this.#current.size + this.#previous.size; }
+  get size(): number { return this.#trees.size; }
 
   /** Replaces the fieldsV1 trees of `object` (and their branches) by shared equal ones. */
   share(object: unknown): void {
@@ -48,31 +50,15 @@ export class SharedFieldSets {
     if (Object.isFrozen(tree)) return tree;
     if (isEmpty(tree)) return empty;
     const text = JSON.stringify(tree);
-    const known = this.#lookup(text);
+    const known = this.#trees.get(text);
     if (known) return known;
     for (const key in tree) {
       const child = tree[key];
       if (isTree(child)) tree[key] = depth < this.maxDepth ? this.#share(child, depth + 1) : freezeLeaves(child);
     }
     Object.freeze(tree);
-    this.#remember(text, tree);
+    this.#trees.set(text, tree);
     return tree;
-  }
-
-  #lookup(text: string): Tree | undefined {
-    const current = this.#current.get(text);
-    if (current) return current as Tree;
-    const previous = this.#previous.get(text);
-    if (previous) this.#remember(text, previous);
-    return previous as Tree | undefined;
-  }
-
-  #remember(text: string, tree: object): void {
-    this.#current.set(text, tree);
-    if (this.#current.size >= this.generationSize) {
-      this.#previous = this.#current;
-      this.#current = new Map();
-    }
   }
 }
 
