@@ -70,8 +70,15 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
   const [opened, loaded] = await Promise.allSettled([opening, config.datastoreEndpoint ? opening.then(loadPki) : loadPki(undefined)]);
   if (opened.status === 'rejected') throw opened.reason;
   const store = opened.value;
-  // What has started so far, stopped in reverse order if startup fails halfway.
-  const undo: (() => Promise<void>)[] = [() => store.close()];
+  // What has started so far, stopped in reverse order: at shutdown, or if startup fails halfway.
+  const running: { name: string; stop: () => Promise<unknown> }[] = [{ name: 'datastore', stop: () => store.close() }];
+  const addStop = (name: string, stop: () => Promise<unknown>) => { running.unshift({ name, stop }); };
+  const stopAll = async () => {
+    for (const s of running) {
+      log.debug('stopping', { step: s.name });
+      await s.stop();
+    }
+  };
   try {
     if (loaded.status === 'rejected') throw loaded.reason;
     const pki = loaded.value;
@@ -92,7 +99,7 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     const cache = new WatchCache<KubeObject>({ store, prefix: '/registry/', decode: (kv) => codec.decode(kv), seal, log: log.child({ component: 'watchcache' }) });
     const cacheAbort = new AbortController();
     const cacheRun = spawn(cacheAbort.signal, log, 'watch-cache', (s) => cache.run(s));
-    undo.unshift(async () => { cacheAbort.abort(); await cacheRun; });
+    addStop('watch cache', async () => { cacheAbort.abort(); await cacheRun; });
     await cache.ready;
 
     const auth = createAuthenticator({
@@ -127,12 +134,12 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     await api.listen();
     const apiAbort = new AbortController();
     const apiRun = spawn(apiAbort.signal, log, 'apiserver', (s) => api.run(s));
-    undo.unshift(async () => { apiAbort.abort(); await apiRun; });
+    addStop('apiserver', async () => { apiAbort.abort(); await apiRun; });
     // Controllers and the scheduler start on a bootstrapped cluster (kube-system exists for their Leases).
     await Promise.race([api.bootstrapped, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
     const compactAbort = new AbortController();
     const compactRun = spawn(compactAbort.signal, log, 'compactor', (s) => compactor({ store, clock, log: log.child({ component: 'compactor' }) }).run(s));
-    undo.unshift(async () => { compactAbort.abort(); await compactRun; });
+    addStop('compactor', async () => { compactAbort.abort(); await compactRun; });
     const controllersAbort = new AbortController();
     const controllersRun = config.disableControllerManager ? Promise.resolve() : spawn(controllersAbort.signal, log, 'controller-manager', (s) => controllerManager({
       client: api.client, clock, log,
@@ -152,13 +159,11 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
       // A scheduler that loses its lease stops scheduling and campaigns again.
       while (!s.aborted) await elector.run(s, { onStartedLeading: (ls) => scheduler({ client: api.client, clock, log }).run(ls) });
     });
-    undo.unshift(async () => {
+    addStop('scheduler and controllers', async () => {
       schedulerAbort.abort();
       controllersAbort.abort();
       await Promise.all([schedulerRun, controllersRun]);
     });
-    const agentAbort = new AbortController();
-    let agentRun: Promise<void> = Promise.resolve();
     if (!config.disableAgent) {
       const serving = await issueServingCertificate(pki.ca, { nodeAddresses: [config.nodeIp], hostname: config.nodeName }, { now: clock.now() });
       // Loaded only for a server that runs a node (the CRI client's gRPC stack is ~1/3 of the import).
@@ -172,8 +177,9 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
           nodeNetworkComponent({ clusterCidr: config.clusterCidr, serviceCidr: config.serviceCidr }),
         ],
       });
-      agentRun = spawn(agentAbort.signal, log, 'agent', (s) => agent.run(s));
-      undo.unshift(async () => { agentAbort.abort(); await agentRun; });
+      const agentAbort = new AbortController();
+      const agentRun = spawn(agentAbort.signal, log, 'agent', (s) => agent.run(s));
+      addStop('agent', async () => { agentAbort.abort(); await agentRun; });
     }
     await waitReady(api, signal);
     log.info('k8ts is up and running', { url: `https://127.0.0.1:${config.port}`, kubeconfig: config.kubeconfigPath, ms: clock.now() - started });
@@ -184,25 +190,12 @@ export async function startServer(config: ServerConfig, deps: { log: Logger; clo
     const done = (async () => {
       await untilAborted(signal);
       log.info('shutting down');
-      const step = async (name: string, stop: () => Promise<unknown>) => {
-        log.debug('stopping', { step: name });
-        await stop();
-      };
-      await step('agent', async () => { agentAbort.abort(); await agentRun; });
-      await step('scheduler and controllers', async () => {
-        schedulerAbort.abort();
-        controllersAbort.abort();
-        await Promise.all([schedulerRun, controllersRun]);
-      });
-      await step('compactor', async () => { compactAbort.abort(); await compactRun; });
-      await step('apiserver', async () => { apiAbort.abort(); await apiRun; });
-      await step('watch cache', async () => { cacheAbort.abort(); await cacheRun; });
-      await step('datastore', () => store.close());
+      await stopAll();
       log.info('stopped');
     })();
     return { api, done };
   } catch (err) {
-    for (const step of undo) await step();
+    await stopAll();
     throw err;
   }
 }
